@@ -1,0 +1,68 @@
+# Two commands for a fresh Debian 12 machine with the Swift toolchain:
+#   make run    installs what is missing, makes development certificates, builds, serves on https://127.0.0.1:8443
+#   make test   installs what the tests need, builds, runs every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+SWIFT        ?= swift
+PYTHON       ?= python3
+VENV         := .venv
+VENV_PY      := $(VENV)/bin/python
+TOOLS        := .tools
+CONFORMANCE  := ../shared/conformance/run
+APT_PACKAGES := libssl-dev libnghttp2-dev nghttp2-client pkg-config openssl curl python3-venv
+RUN_PORT     ?= 8443
+RUN_METRICS  ?= 9999
+
+.PHONY: help deps test-deps certs build release run test test-swift test-python conformance clean
+
+help:
+	@echo "make run    - install system packages, make dev certs, build, serve on https://127.0.0.1:$(RUN_PORT)"
+	@echo "make test   - install test tools, build, run unit, integration and conformance tests"
+
+# System packages: installed only when missing, so re-running is cheap and needs no network.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# Python tools for the integration tests, in a private venv (re-created only when requirements change).
+$(VENV)/.installed: tests/requirements.txt | deps
+	@test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	@touch $@
+
+test-deps: deps $(VENV)/.installed
+
+certs: deps
+	@certs/generate.sh certs
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: deps certs build
+	.build/debug/webhook --cert certs/tls.crt --key certs/tls.key \
+	  --bind-address 127.0.0.1 --port $(RUN_PORT) --metrics-port $(RUN_METRICS) \
+	  --service-accounts examples/service-accounts.yaml --aws-default-region us-west-2
+
+test: test-deps build test-swift test-python conformance
+
+test-swift:
+	$(SWIFT) test
+
+test-python: test-deps build
+	WEBHOOK_BIN=$(CURDIR)/.build/debug/webhook $(VENV_PY) -m pytest -q tests
+
+# The upstream fixtures live beside the checkout (CI has them; a user's clone may not).
+conformance: build
+	@if [ -x $(CONFORMANCE) ]; then $(VENV_PY) $(CONFORMANCE) .build/debug/webhook; \
+	else echo "conformance: $(CONFORMANCE) not found, skipped"; fi
+
+clean:
+	rm -rf .build $(VENV) $(TOOLS)

@@ -1,0 +1,101 @@
+// swift-tools-version:6.2
+// The dependency arrows point one way:
+//   JSONCore <- PodIdentity (pure mutation logic) <- Admission (codec)
+//            <- ServiceAccountSources / KubernetesClient / HTTPServer / IRSAToolkit
+//            <- WebhookService (wiring) <- webhook (CLI)
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "pod-identity-webhook",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "webhook", targets: ["webhook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // System libraries and the tiny C shim for what Swift cannot import.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+        .target(name: "CWebhookShims", dependencies: ["COpenSSL"]),
+
+        // Pure logic: no I/O.
+        .target(name: "JSONCore", swiftSettings: swiftSettings),
+        .target(name: "PodIdentity", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
+        .target(name: "Admission", dependencies: ["JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
+
+        // I/O: TLS, HTTP server, ServiceAccount sources, Kubernetes API client, IRSA toolkit.
+        .target(
+            name: "TLSSupport",
+            dependencies: ["COpenSSL", "CWebhookShims", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "HTTPServer",
+            dependencies: [
+                "TLSSupport", "CNGHTTP2", "CWebhookShims",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "ServiceAccountSources",
+            dependencies: [
+                "JSONCore", "PodIdentity",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "KubernetesClient",
+            dependencies: [
+                "JSONCore", "PodIdentity", "TLSSupport", "COpenSSL", "CWebhookShims",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "COpenSSL", "CWebhookShims"], swiftSettings: swiftSettings),
+
+        // Wiring: routes, handlers, metrics, configuration.
+        .target(
+            name: "WebhookService",
+            dependencies: [
+                "JSONCore", "PodIdentity", "Admission", "TLSSupport", "HTTPServer",
+                "ServiceAccountSources", "KubernetesClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "webhook",
+            dependencies: [
+                "WebhookService", "IRSAToolkit", "Admission", "PodIdentity", "ServiceAccountSources",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // Tests
+        .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore",
+            .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PodIdentityTests",
+            dependencies: ["PodIdentity", "JSONCore", "Admission", "ServiceAccountSources",
+                .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Cases")],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "AdmissionTests", dependencies: ["Admission", "JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TLSSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "PodIdentity"], swiftSettings: swiftSettings),
+        .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit"], swiftSettings: swiftSettings),
+        .testTarget(name: "WebhookServiceTests", dependencies: ["WebhookService"], swiftSettings: swiftSettings),
+    ]
+)
