@@ -6,7 +6,7 @@ enum GoStyleArguments {
     /// Every boolean flag of every subcommand; each is declared with `inversion: .prefixedNo`.
     static let booleanFlags: Set<String> = [
         "in-cluster", "sts-regional-endpoint", "watch-config-map", "compose-role-arn",
-        "enable-debugging-handlers", "dry-run", "explain", "include-empty-kid", "all-service-accounts",
+        "enable-debugging-handlers", "dry-run", "logtostderr", "explain", "include-empty-kid", "all-service-accounts",
     ]
 
     static func normalize(_ arguments: [String]) -> [String] {

@@ -1,0 +1,28 @@
+import HTTPServer
+import JSONCore
+
+extension HTTPResponse {
+    static func text(_ status: Int, _ text: String) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([(name: "content-type", value: "text/plain; charset=utf-8")]),
+                     body: Array(text.utf8))
+    }
+
+    static func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([(name: "content-type", value: "application/json")]), body: body)
+    }
+
+    /// `{"error": "..."}`: how the webhook tells a client what was wrong with its request.
+    static func jsonError(_ status: Int, _ message: String) -> HTTPResponse {
+        json(status, JSON.serialize(["error": .string(message)]))
+    }
+
+    static func methodNotAllowed(allow: String) -> HTTPResponse {
+        var response = jsonError(405, "method not allowed, use \(allow)")
+        response.headers.add(name: "allow", value: allow)
+        return response
+    }
+
+    static func notFound(_ path: String) -> HTTPResponse {
+        jsonError(404, "no such path: \(path)")
+    }
+}

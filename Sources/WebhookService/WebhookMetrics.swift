@@ -1,0 +1,113 @@
+import CoreMetrics
+import Metrics
+import Prometheus
+import Synchronization
+
+/// Every metric the webhook exposes on `/metrics`. Upstream's names are kept so existing dashboards
+/// work (`http_request_count`, `http_request_latencies` in microseconds, `pod_identity_webhook_*`);
+/// the rest are new and use seconds.
+public final class WebhookMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+
+    /// Upstream's latency buckets: 125 ms doubling to 8 s, in microseconds.
+    static let upstreamLatencyBuckets: [Double] = (0..<7).map { 125_000 * Double(1 << $0) }
+    static let latencySecondsBuckets: [Duration] = [
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
+    ]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.valueHistogramBuckets["http_request_latencies"] = Self.upstreamLatencyBuckets
+        factory.durationHistogramBuckets["http_request_duration_seconds"] = Self.latencySecondsBuckets
+        factory.durationHistogramBuckets["admission_duration_seconds"] = Self.latencySecondsBuckets
+        self.factory = factory
+        // Upstream sets this to 1 once it has seen a ServiceAccount; here: once the webhook runs.
+        Gauge(label: "pod_identity_webhook_used", factory: factory).record(1)
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func exposition() -> [UInt8] { registry.emitToBuffer() }
+
+    // MARK: HTTP
+
+    public func requestServed(method: String, path: String, status: Int, duration: Duration) {
+        let path = Self.knownPaths.contains(path) ? path : "other"  // bounded label cardinality
+        Counter(label: "http_request_count", dimensions: [("verb", method), ("path", path), ("code", String(status))],
+                factory: factory).increment()
+        let microseconds = Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+        Recorder(label: "http_request_latencies", dimensions: [("verb", method), ("path", path)], aggregate: true,
+                 factory: factory).record(microseconds)
+        Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("verb", method), ("path", path)],
+                      factory: factory).record(duration: duration)
+    }
+
+    static let knownPaths: Set<String> = ["/mutate", "/healthz", "/livez", "/readyz", "/metrics", "/debug/alpha/cache"]
+
+    // MARK: Admission
+
+    /// `mode`: sts_web_identity | container_credentials | none; `result`: mutated | unchanged | skipped |
+    /// sa_missing | denied | error.
+    public func admission(mode: String, result: String, duration: Duration) {
+        Counter(label: "mutations_total", dimensions: [("mode", mode), ("result", result)], factory: factory).increment()
+        Metrics.Timer(label: "admission_duration_seconds", factory: factory).record(duration: duration)
+        if mode == "sts_web_identity" || mode == "container_credentials" {
+            Counter(label: "pod_identity_webhook_pod_count", dimensions: [("method", mode)], factory: factory).increment()
+        }
+        if result == "sa_missing" {
+            Counter(label: "pod_identity_webhook_missing_sa_count", factory: factory).increment()
+        }
+    }
+
+    // MARK: Connections and TLS
+
+    public func connectionOpened(port: String) {
+        Gauge(label: "open_connections", dimensions: [("port", port)], factory: factory).record(connectionDelta(port, +1))
+    }
+
+    public func connectionClosed(port: String) {
+        Gauge(label: "open_connections", dimensions: [("port", port)], factory: factory).record(connectionDelta(port, -1))
+    }
+
+    private let openConnections = Mutex<[String: Int]>([:])
+
+    private func connectionDelta(_ port: String, _ delta: Int) -> Int {
+        openConnections.withLock { counts in
+            counts[port, default: 0] += delta
+            return counts[port]!
+        }
+    }
+
+    public func tlsHandshakeFailed() {
+        Counter(label: "tls_handshake_failures_total", factory: factory).increment()
+    }
+
+    public func protocolError(kind: String) {
+        Counter(label: "http_protocol_errors_total", dimensions: [("kind", kind)], factory: factory).increment()
+    }
+
+    public func certificateReloaded(success: Bool, notAfter: Int64?) {
+        Counter(label: "certificate_reloads_total", dimensions: [("result", success ? "success" : "failure")],
+                factory: factory).increment()
+        if let notAfter {
+            Gauge(label: "serving_certificate_not_after_seconds", factory: factory).record(notAfter)
+        }
+    }
+
+    // MARK: ServiceAccount sources
+
+    public func serviceAccountCacheSize(_ count: Int) {
+        Gauge(label: "service_account_cache_size", factory: factory).record(count)
+    }
+
+    public func sourceReloaded(source: String, success: Bool) {
+        Counter(label: "config_reloads_total", dimensions: [("source", source), ("result", success ? "success" : "failure")],
+                factory: factory).increment()
+    }
+
+    /// For modules that report through swift-metrics by label (e.g. the Kubernetes source).
+    public var metricsFactory: PrometheusMetricsFactory { factory }
+}
