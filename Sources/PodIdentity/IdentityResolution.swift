@@ -1,0 +1,107 @@
+/// The identity a pod gets, resolved from the ServiceAccount, the ConfigMap, the container-credentials
+/// identities, the flags and the pod's own annotations, with upstream's precedence.
+struct ResolvedIdentity {
+    enum Credentials {
+        case webIdentity(roleARN: String)
+        case containerCredentials
+    }
+
+    var credentials: Credentials
+    var audience: String
+    var useRegionalSTS: Bool
+    var tokenExpiration: Int64
+    var reason: String
+}
+
+/// Reads one pod's identity; collects warnings about values it had to ignore.
+struct IdentityResolver {
+    let settings: MutationSettings
+    let jitter: ExpirationJitter
+    var warnings: [String] = []
+
+    private var prefix: String { settings.annotationPrefix }
+
+    /// nil, with a reason, when the pod gets no identity.
+    mutating func resolve(key: ServiceAccountKey, record: ServiceAccountRecord?, snapshot: IdentitySnapshot,
+                          podAnnotations: [String: String]) -> Result<ResolvedIdentity, NoIdentity> {
+        if snapshot.containerCredentials.contains(key) {
+            // Upstream's GetCommonConfigurations: the ServiceAccount, else the exact ConfigMap entry, else (false, 86400).
+            var sts = false, expiration = TokenExpiration.defaultSeconds
+            if let record {
+                sts = regionalSTS(record)
+                expiration = tokenExpiration(record)
+            } else if let entry = snapshot.roleMappings.exactEntry(key) {
+                sts = entry.useRegionalSTS ?? false
+                expiration = entry.tokenExpiration.map(TokenExpiration.clamped) ?? settings.effectiveTokenExpiration
+            }
+            expiration = jitter.apply(to: podExpiration(podAnnotations, default: expiration))
+            return .success(ResolvedIdentity(
+                credentials: .containerCredentials, audience: settings.containerCredentials.audience,
+                useRegionalSTS: sts, tokenExpiration: expiration,
+                reason: "service account \(key) is listed in the container credentials config"))
+        }
+        if let record, let role = record.annotations["role-arn"], !role.isEmpty {
+            return .success(webIdentity(
+                role: role, audience: nonEmpty(record.annotations["audience"]) ?? settings.tokenAudience,
+                sts: regionalSTS(record), expiration: tokenExpiration(record), podAnnotations: podAnnotations,
+                reason: "role from annotation \(prefix)/role-arn of service account \(key)"))
+        }
+        if let entry = snapshot.roleMappings.lookup(key), !entry.roleARN.isEmpty {
+            return .success(webIdentity(
+                role: entry.roleARN, audience: entry.audience ?? settings.tokenAudience,
+                sts: entry.useRegionalSTS ?? false,
+                expiration: entry.tokenExpiration.map(TokenExpiration.clamped) ?? settings.effectiveTokenExpiration,
+                podAnnotations: podAnnotations,
+                reason: "role from the pod-identity-webhook ConfigMap entry for service account \(key)"))
+        }
+        if record == nil { return .failure(NoIdentity(reason: "service account \(key) not found")) }
+        return .failure(NoIdentity(reason: "service account \(key) has no \(prefix)/role-arn annotation and no ConfigMap entry"))
+    }
+
+    struct NoIdentity: Error {
+        let reason: String
+    }
+
+    private mutating func webIdentity(role: String, audience: String, sts: Bool, expiration: Int64,
+                                      podAnnotations: [String: String], reason: String) -> ResolvedIdentity {
+        let arn = settings.roleARNComposition?.compose(role) ?? role
+        if !RoleARNSyntax.isIAMRoleARN(arn) {
+            warnings.append("role ARN \"\(arn)\" is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>); injected as given")
+        }
+        return ResolvedIdentity(credentials: .webIdentity(roleARN: arn), audience: audience, useRegionalSTS: sts,
+                                tokenExpiration: podExpiration(podAnnotations, default: expiration), reason: reason)
+    }
+
+    /// `sts-regional-endpoints` (Go ParseBool), else the flag.
+    private mutating func regionalSTS(_ record: ServiceAccountRecord) -> Bool {
+        guard let text = record.annotations["sts-regional-endpoints"] else { return settings.stsRegionalEndpoint }
+        guard let flag = GoSyntax.parseBool(text) else {
+            warnings.append("service account annotation \(prefix)/sts-regional-endpoints \"\(text)\" is not a boolean; using \(settings.stsRegionalEndpoint)")
+            return settings.stsRegionalEndpoint
+        }
+        return flag
+    }
+
+    /// `token-expiration` of the ServiceAccount (clamped), else the flag.
+    private mutating func tokenExpiration(_ record: ServiceAccountRecord) -> Int64 {
+        let fallback = settings.effectiveTokenExpiration
+        guard let text = record.annotations["token-expiration"] else { return fallback }
+        guard let seconds = TokenExpiration.parse(text) else {
+            warnings.append("service account annotation \(prefix)/token-expiration \"\(text)\" is not an integer; using \(fallback)")
+            return fallback
+        }
+        return TokenExpiration.clamped(seconds)
+    }
+
+    /// The pod's `token-expiration` annotation (clamped) overrides everything else.
+    private mutating func podExpiration(_ annotations: [String: String], default fallback: Int64) -> Int64 {
+        guard let text = annotations[prefix + "/token-expiration"] else { return fallback }
+        guard let seconds = TokenExpiration.parse(text) else {
+            warnings.append("pod annotation \(prefix)/token-expiration \"\(text)\" is not an integer; using \(fallback)")
+            return fallback
+        }
+        return TokenExpiration.clamped(seconds)
+    }
+
+    private func nonEmpty(_ text: String?) -> String? { text.flatMap { $0.isEmpty ? nil : $0 } }
+}

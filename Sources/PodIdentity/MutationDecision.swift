@@ -1,0 +1,28 @@
+import JSONCore
+
+/// What the mutator decided for one pod: the patch, the warnings for the user, and what the log line needs.
+public struct MutationDecision: Sendable {
+    public enum Mode: String, Sendable {
+        case webIdentity
+        case containerCredentials
+        case none
+    }
+
+    public var mode: Mode
+    /// Why this mode (and why no patch when there is none), in words for logs and `--explain`.
+    public var reason: String
+    /// Minimal, index-addressed `add` operations; empty when the pod needs no change.
+    public var patch: [JSONPatchOperation]
+    /// Shown to the user by kubectl (`response.warnings`).
+    public var warnings: [String]
+    public var namespace: String
+    /// The pod's name, or its `generateName` followed by `*`.
+    public var podName: String
+    public var serviceAccount: String
+    /// The role injected in web-identity mode.
+    public var roleARN: String?
+    /// The projected token's lifetime, when a mode applies.
+    public var tokenExpiration: Int64?
+
+    public var mutated: Bool { !patch.isEmpty }
+}

@@ -1,0 +1,44 @@
+import JSONCore
+
+/// Decides a pod's identity and builds the minimal JSON Patch that gives it. Pure: the ServiceAccount
+/// record and the identity snapshot are inputs; randomness comes only from the injected jitter.
+public struct PodMutator: Sendable {
+    public let settings: MutationSettings
+    public let jitter: ExpirationJitter
+
+    public init(settings: MutationSettings, jitter: ExpirationJitter = .system) {
+        self.settings = settings
+        self.jitter = jitter
+    }
+
+    /// The ServiceAccount a pod needs looked up: `namespace` is the admission request's (or, when empty, the pod's).
+    public func serviceAccountKey(for pod: PodDocument, namespace: String) -> ServiceAccountKey {
+        ServiceAccountKey(namespace: namespace.isEmpty ? pod.namespace : namespace, name: pod.serviceAccountName)
+    }
+
+    public func mutate(_ pod: PodDocument, namespace requestNamespace: String, record: ServiceAccountRecord?,
+                       snapshot: IdentitySnapshot) -> MutationDecision {
+        let key = serviceAccountKey(for: pod, namespace: requestNamespace)
+        var resolver = IdentityResolver(settings: settings, jitter: jitter)
+        var decision = MutationDecision(mode: .none, reason: "", patch: [], warnings: [], namespace: key.namespace,
+                                        podName: pod.displayName, serviceAccount: key.name)
+        let identity: ResolvedIdentity
+        switch resolver.resolve(key: key, record: record, snapshot: snapshot, podAnnotations: pod.annotations) {
+        case .failure(let none):
+            decision.reason = none.reason
+            decision.warnings = resolver.warnings
+            return decision
+        case .success(let resolved):
+            identity = resolved
+        }
+        var builder = PatchBuilder(settings: settings, identity: identity, pod: pod)
+        builder.build()
+        decision.mode = builder.mode
+        decision.patch = builder.operations
+        decision.warnings = resolver.warnings + builder.warnings
+        decision.tokenExpiration = identity.tokenExpiration
+        if case .webIdentity(let arn) = identity.credentials { decision.roleARN = arn }
+        decision.reason = builder.operations.isEmpty ? identity.reason + "; the pod already has everything" : identity.reason
+        return decision
+    }
+}

@@ -1,0 +1,35 @@
+/// Where the token file is, as the container sees it (upstream's `filepath.Join` + Windows rewrite).
+enum TokenFilePath {
+    static func make(mountPath: String, tokenPath: String, windows: Bool) -> String {
+        let path = join(mountPath, tokenPath)
+        return windows ? "C:" + path.replacing("/", with: "\\") : path
+    }
+
+    /// Go's `filepath.Join` on Unix: empty elements ignored, the result cleaned.
+    static func join(_ elements: String...) -> String {
+        let kept = elements.filter { !$0.isEmpty }
+        return kept.isEmpty ? "" : clean(kept.joined(separator: "/"))
+    }
+
+    /// Go's `path.Clean`: one slash between names, no `.`, `..` resolved lexically.
+    static func clean(_ path: String) -> String {
+        if path.isEmpty { return "." }
+        let rooted = path.hasPrefix("/")
+        var names: [Substring] = []
+        for name in path.split(separator: "/") {
+            switch name {
+            case ".": continue
+            case "..":
+                if let last = names.last, last != ".." {
+                    names.removeLast()
+                } else if !rooted {
+                    names.append(name)
+                }
+            default: names.append(name)
+            }
+        }
+        let body = names.joined(separator: "/")
+        if rooted { return "/" + body }
+        return body.isEmpty ? "." : body
+    }
+}
