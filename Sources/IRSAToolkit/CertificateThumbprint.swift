@@ -1,0 +1,44 @@
+import COpenSSL
+
+/// The SHA-1 certificate fingerprint IAM asks for when creating an OIDC provider.
+public struct CertificateThumbprint: Sendable, Equatable {
+    /// Lowercase hex without separators, the form `aws iam create-open-id-connect-provider` takes.
+    public let hex: String
+    /// The certificate's subject, one-line form, so a person can see which certificate was used.
+    public let subject: String
+    /// How many certificates the file held; the thumbprint is of the last one.
+    public let certificateCount: Int
+
+    /// IAM wants the top certificate of the chain the issuer's host serves, which is the last one in a
+    /// chain file (`openssl s_client -showcerts` order); a single-certificate file is simply that one.
+    public static func ofLastCertificate(in path: String) throws(ToolkitError) -> CertificateThumbprint {
+        let expected = "a PEM certificate (-----BEGIN CERTIFICATE-----)"
+        let blocks = try PEMBlock.all(in: FileBytes.read(path), path: path, expected: expected)
+        let certificates = blocks.filter { $0.label == "CERTIFICATE" || $0.label == "X509 CERTIFICATE" }
+        guard let last = certificates.last else {
+            throw .unsupportedPEMBlock(path: path, label: blocks[0].label, expected: expected)
+        }
+        for certificate in certificates { _ = try subject(of: certificate.der, path: path) }
+        let digest = Digest.sha1(last.der)
+        return CertificateThumbprint(
+            hex: digest.map { byte in String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16) }.joined(),
+            subject: try subject(of: last.der, path: path),
+            certificateCount: certificates.count)
+    }
+
+    /// Parses `der` as X.509 (rejecting anything else) and returns its subject.
+    private static func subject(of der: [UInt8], path: String) throws(ToolkitError) -> String {
+        OpenSSLErrorQueue.clear()
+        let certificate = der.withUnsafeBufferPointer { buffer in
+            var cursor = buffer.baseAddress
+            return d2i_X509(nil, &cursor, buffer.count)
+        }
+        guard let certificate else {
+            throw .malformedCertificate(path: path, detail: OpenSSLErrorQueue.drainMessage(fallback: "undecodable DER"))
+        }
+        defer { X509_free(certificate) }
+        guard let line = X509_NAME_oneline(X509_get_subject_name(certificate), nil, 0) else { return "" }
+        defer { openSSLFree(line) }
+        return String(cString: line)
+    }
+}

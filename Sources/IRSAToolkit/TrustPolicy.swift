@@ -1,0 +1,88 @@
+import JSONCore
+
+/// An IAM role trust policy letting one ServiceAccount (or every ServiceAccount of a namespace)
+/// assume the role with its projected token, through the cluster's OIDC provider.
+public struct TrustPolicy: Sendable, Equatable {
+    public enum Subject: Sendable, Equatable {
+        case serviceAccount(String)
+        /// `system:serviceaccount:<namespace>:*`, matched with `StringLike`.
+        case allServiceAccounts
+    }
+
+    public let issuer: IssuerURL
+    public let accountID: String
+    public let namespace: String
+    public let subject: Subject
+    public let audience: String
+    public let partition: String
+
+    public init(issuer: IssuerURL, accountID: String, namespace: String, subject: Subject,
+                audience: String = "sts.amazonaws.com", partition: String = "aws") throws(ToolkitError) {
+        guard accountID.utf8.count == 12, accountID.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            throw .invalidOption(option: "--account-id", value: accountID, problem: "an AWS account ID is exactly 12 digits")
+        }
+        try KubernetesName.validateLabel(namespace, option: "--namespace")
+        if case .serviceAccount(let name) = subject {
+            try KubernetesName.validateSubdomain(name, option: "--service-account")
+        }
+        guard !audience.isEmpty, !audience.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") }) else {
+            throw .invalidOption(option: "--audience", value: audience,
+                problem: "must be non-empty printable ASCII without spaces (it must equal the OIDC provider's client ID)")
+        }
+        guard Self.isPartition(partition) else {
+            throw .invalidOption(option: "--partition", value: partition,
+                problem: "not an AWS partition name (aws, aws-cn, aws-us-gov, ...)")
+        }
+        self.issuer = issuer
+        self.accountID = accountID
+        self.namespace = namespace
+        self.subject = subject
+        self.audience = audience
+        self.partition = partition
+    }
+
+    /// `system:serviceaccount:<namespace>:<name>`, the `sub` claim of the ServiceAccount's tokens.
+    public var subjectClaim: String {
+        switch subject {
+        case .serviceAccount(let name): "system:serviceaccount:\(namespace):\(name)"
+        case .allServiceAccounts: "system:serviceaccount:\(namespace):*"
+        }
+    }
+
+    public var providerARN: String { "arn:\(partition):iam::\(accountID):oidc-provider/\(issuer.withoutScheme)" }
+
+    public var document: JSONValue {
+        let provider = issuer.withoutScheme
+        let audienceCondition: JSONValue = .string(audience)
+        let condition: JSONValue
+        switch subject {
+        case .serviceAccount:
+            condition = ["StringEquals": [
+                "\(provider):sub": .string(subjectClaim),
+                "\(provider):aud": audienceCondition,
+            ]]
+        case .allServiceAccounts:
+            condition = [
+                "StringLike": ["\(provider):sub": .string(subjectClaim)],
+                "StringEquals": ["\(provider):aud": audienceCondition],
+            ]
+        }
+        return [
+            "Version": "2012-10-17",
+            "Statement": [[
+                "Effect": "Allow",
+                "Principal": ["Federated": .string(providerARN)],
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": condition,
+            ]],
+        ]
+    }
+
+    /// `aws` optionally followed by `-` separated lowercase words (`aws-cn`, `aws-us-gov`, `aws-iso-b`).
+    private static func isPartition(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.first == "aws" && parts.dropFirst().allSatisfy { part in
+            !part.isEmpty && part.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
+        }
+    }
+}
