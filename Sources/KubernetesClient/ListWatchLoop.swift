@@ -1,0 +1,177 @@
+import JSONCore
+import Logging
+import Synchronization
+
+/// The reflector core shared by ServiceAccounts and the ConfigMap: a paginated LIST, then a WATCH from the
+/// list's resourceVersion with bookmarks; 410 or an ERROR event relists; other failures re-watch from the last
+/// resourceVersion after a capped, jittered backoff. Runs on its own thread until stopped.
+final class ListWatchLoop: Sendable {
+    struct Resource: Sendable {
+        /// For logs and metrics: "serviceaccounts", "configmaps".
+        var name: String
+        /// e.g. `/api/v1/serviceaccounts`, `/api/v1/namespaces/eks/configmaps`.
+        var collectionPath: String
+        var fieldSelector: String?
+    }
+
+    static let pageSize = 500
+
+    let client: KubernetesAPIClient
+    let resource: Resource
+    let handler: any ListWatchHandler
+    let logger: Logger
+    let metrics: any KubernetesSourceMetrics
+    let stopSignal = StopSignal()
+    private let synced = Atomic<Bool>(false)
+    private let started = Atomic<Bool>(false)
+    /// The server ends each watch after this long (randomized per watch, as client-go does, to spread reconnects).
+    let watchTimeoutRange: ClosedRange<Int>
+
+    init(client: KubernetesAPIClient, resource: Resource, handler: any ListWatchHandler, logger: Logger,
+         metrics: any KubernetesSourceMetrics, watchTimeoutRange: ClosedRange<Int> = 300...600) {
+        self.client = client
+        self.resource = resource
+        self.handler = handler
+        self.logger = logger
+        self.metrics = metrics
+        self.watchTimeoutRange = watchTimeoutRange
+    }
+
+    var hasSynced: Bool { synced.load(ordering: .acquiring) }
+
+    func start() {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        if !Thread.detach({ self.run() }) {
+            logger.critical("cannot start a thread to watch \(resource.name)")
+        }
+    }
+
+    func stop() { stopSignal.stop() }
+
+    private func run() {
+        var backoff = Backoff()
+        var resourceVersion: String?
+        logger.info("watching \(resource.name)", metadata: ["url": "\(client.url(resource.collectionPath))"])
+        while !stopSignal.isStopped {
+            do {
+                if resourceVersion == nil {
+                    resourceVersion = try list()
+                    backoff.reset()
+                }
+                try watch(from: &resourceVersion, backoff: &backoff)
+                // The server ended the watch (its timeoutSeconds): resume at once from the last resourceVersion.
+            } catch .stopped {
+                return
+            } catch {
+                let reason = classify(error)
+                metrics.watchRestarted(resource: resource.name, reason: reason)
+                if reason == .expired {
+                    logger.info("\(resource.name): \(error.description); relisting")
+                    resourceVersion = nil
+                    continue
+                }
+                let delay = backoff.nextDelay()
+                report(error, reason: reason, retryIn: delay)
+                if !stopSignal.pause(for: delay) { return }
+            }
+        }
+    }
+
+    private func classify(_ error: KubernetesAPIError) -> WatchRestartReason {
+        switch error {
+        case .status(410, _, _): return .expired
+        case .status(401, _, _), .status(403, _, _): return .unauthorized
+        case .status: return .httpError
+        case .malformedResponse: return .invalidResponse
+        default: return .disconnected
+        }
+    }
+
+    /// 401/403 get an error naming the URL, the identity and the server's words: they need a human.
+    private func report(_ error: KubernetesAPIError, reason: WatchRestartReason, retryIn delay: Duration) {
+        let retry = "retrying in \(Int((delay.seconds * 1000).rounded())) ms"
+        if reason == .unauthorized, case .status(let code, let path, let message) = error {
+            logger.error("""
+                the API server refused to \(hasSynced ? "watch" : "list") \(resource.name) (HTTP \(code)): \(message); \
+                url=\(client.url(path)) identity=\(client.identityDescription); \
+                check the credentials and RBAC (get, list, watch on \(resource.name)); \(retry)
+                """)
+        } else {
+            logger.warning("\(resource.name): \(error.description); \(retry)",
+                           metadata: ["server": "\(client.configuration.server)"])
+        }
+    }
+
+    private func query(_ parameters: [(String, String)]) -> String {
+        var all = parameters
+        if let selector = resource.fieldSelector { all.append(("fieldSelector", selector)) }
+        return "?" + all.map { "\($0.0)=\(QueryEncoding.encode($0.1))" }.joined(separator: "&")
+    }
+
+    /// Reads every page; returns the list's resourceVersion once the handler holds the full set.
+    private func list() throws(KubernetesAPIError) -> String {
+        var items: [JSONValue] = []
+        var continueToken: String?
+        var resourceVersion = ""
+        var pages = 0
+        repeat {
+            var parameters = [("limit", String(Self.pageSize))]
+            if let continueToken { parameters.append(("continue", continueToken)) }
+            let path = resource.collectionPath + query(parameters)
+            let body = try client.get(path, stop: stopSignal)
+            let page: JSONValue
+            do {
+                page = try JSON.parse(body)
+            } catch {
+                throw .malformedResponse("\(resource.name) list is not JSON: \(error)")
+            }
+            guard let metadata = page["metadata"], metadata.object != nil else {
+                throw .malformedResponse("\(resource.name) list has no metadata")
+            }
+            if let pageItems = page["items"], !pageItems.isNull {
+                guard let array = pageItems.array else {
+                    throw .malformedResponse("\(resource.name) list: items is not an array")
+                }
+                items.append(contentsOf: array)
+            }
+            resourceVersion = metadata["resourceVersion"]?.string ?? ""
+            continueToken = metadata["continue"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+            pages += 1
+        } while continueToken != nil
+        guard !resourceVersion.isEmpty else {
+            throw .malformedResponse("\(resource.name) list has no metadata.resourceVersion")
+        }
+        handler.replaceAll(with: items)
+        let firstSync = !synced.exchange(true, ordering: .acquiringAndReleasing)
+        metrics.sourceSynchronized(resource: resource.name, unixTime: WallClock.unixTime())
+        logger.log(level: firstSync ? .info : .debug,
+                   "\(resource.name): listed \(items.count) in \(pages) page(s) at resourceVersion \(resourceVersion)")
+        return resourceVersion
+    }
+
+    /// Streams events until the server ends the watch; keeps `resourceVersion` at the last event or bookmark.
+    private func watch(from resourceVersion: inout String?, backoff: inout Backoff) throws(KubernetesAPIError) {
+        guard let start = resourceVersion else { return }
+        let timeout = Int.random(in: watchTimeoutRange)
+        let path = resource.collectionPath + query([
+            ("watch", "true"), ("allowWatchBookmarks", "true"),
+            ("resourceVersion", start), ("timeoutSeconds", String(timeout)),
+        ])
+        var latest = start
+        defer { resourceVersion = latest }
+        try client.watch(path, idleTimeout: .seconds(timeout + 30), stop: stopSignal) { (line: [UInt8]) throws(KubernetesAPIError) in
+            let event = try WatchEvent(line: line)
+            if event.kind == .error {
+                let (code, message) = event.errorStatus
+                // Any ERROR event ends this watch and relists, as a 410 does (the usual ERROR is "too old resource version").
+                throw .status(code: 410, path: path, message: "watch ERROR event (code \(code)): \(message)")
+            }
+            if event.kind != .bookmark {
+                handler.apply(event.kind, object: event.object)
+            }
+            if let version = event.resourceVersion, !version.isEmpty { latest = version }
+            backoff.reset()
+            metrics.sourceSynchronized(resource: resource.name, unixTime: WallClock.unixTime())
+        }
+    }
+}
