@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "helpers"))
 import get_helm  # noqa: E402
+from fake_kube_api import FakeKubeAPI  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHART = ROOT / "charts" / "pod-identity-webhook"
@@ -519,6 +520,52 @@ def test_self_signed_mode_makes_a_ca_and_a_serving_certificate_for_the_service(r
     hook = webhook_of(objects)
     assert base64.b64decode(hook["clientConfig"]["caBundle"]) == data["ca.crt"]
     assert "cert-manager.io/inject-ca-from" not in find(objects, "MutatingWebhookConfiguration")["metadata"].get("annotations", {})
+
+
+def render_against(helm, api, tmp_path):
+    """`helm template --dry-run=server` against the fake API server, so the chart's `lookup` sees its objects."""
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(api.kubeconfig())
+    env = dict(helm.env, KUBECONFIG=str(kubeconfig))
+    result = subprocess.run([str(helm.binary), "template", RELEASE, str(CHART), "--namespace", NAMESPACE,
+                             "--dry-run=server", "--disable-openapi-validation"],
+                            capture_output=True, text=True, env=env, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+
+
+def as_installed(obj):
+    """The object as helm leaves it in a cluster (helm refuses to adopt objects without these)."""
+    obj = json.loads(json.dumps(obj))
+    obj["metadata"].setdefault("labels", {})["app.kubernetes.io/managed-by"] = "Helm"
+    obj["metadata"].setdefault("annotations", {}).update(
+        {"meta.helm.sh/release-name": RELEASE, "meta.helm.sh/release-namespace": NAMESPACE})
+    return obj
+
+
+def test_self_signed_certificate_is_kept_across_upgrades(helm, tmp_path):
+    with FakeKubeAPI() as api:
+        first = render_against(helm, api, tmp_path)
+        secret = find(first, "Secret", FULLNAME + "-tls")
+        assert ("GET", api.path_of(secret)) in api.requests  # the chart looked for an existing one
+        # nothing stored yet: every render makes a new CA, so keeping it is the lookup's doing
+        assert find(render_against(helm, api, tmp_path), "Secret")["data"] != secret["data"]
+
+        api.put(as_installed(secret))  # what `helm install` would have created
+        upgraded = render_against(helm, api, tmp_path)
+        assert find(upgraded, "Secret")["data"] == secret["data"]
+        assert webhook_of(upgraded)["clientConfig"]["caBundle"] == secret["data"]["ca.crt"]
+
+
+def test_incomplete_self_signed_secret_is_replaced(helm, tmp_path):
+    with FakeKubeAPI() as api:
+        secret = find(render(helm, {}), "Secret", FULLNAME + "-tls")
+        broken = as_installed(secret)
+        del broken["data"]["tls.key"]
+        api.put(broken)
+        rendered_again = find(render_against(helm, api, tmp_path), "Secret")
+        assert set(rendered_again["data"]) == {"ca.crt", "tls.crt", "tls.key"}
+        assert rendered_again["data"]["ca.crt"] != secret["data"]["ca.crt"]
 
 
 def test_cert_manager_mode_builds_a_ca_chain_and_injects_it(rendered):

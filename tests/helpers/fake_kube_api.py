@@ -1,0 +1,131 @@
+"""A minimal, read-only stand-in for kube-apiserver, enough for `helm template --dry-run=server`: discovery for
+the kinds the chart renders, and GET of the objects it holds (everything else is a 404). It lets tests exercise
+the chart's `lookup` calls (e.g. keeping the self-signed certificate across upgrades) without a cluster.
+Binds 127.0.0.1 only."""
+import http.server
+import json
+import threading
+
+# groupVersion -> [(resource, kind, namespaced)]
+RESOURCES = {
+    "v1": [("secrets", "Secret", True), ("serviceaccounts", "ServiceAccount", True),
+           ("services", "Service", True), ("configmaps", "ConfigMap", True)],
+    "apps/v1": [("deployments", "Deployment", True)],
+    "policy/v1": [("poddisruptionbudgets", "PodDisruptionBudget", True)],
+    "rbac.authorization.k8s.io/v1": [("clusterroles", "ClusterRole", False),
+                                     ("clusterrolebindings", "ClusterRoleBinding", False),
+                                     ("roles", "Role", True), ("rolebindings", "RoleBinding", True)],
+    "admissionregistration.k8s.io/v1": [("mutatingwebhookconfigurations", "MutatingWebhookConfiguration", False)],
+}
+MAX_OBJECTS = 1000
+
+
+class FakeKubeAPI:
+    def __init__(self, version="1.30.0"):
+        self.version = version
+        self.objects = {}  # URL path -> object
+        self.requests = []
+        self._lock = threading.Lock()
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self._server.server_address[1]
+
+    def put(self, obj):
+        """Stores an object as if it had been applied (GET returns it)."""
+        with self._lock:
+            if len(self.objects) >= MAX_OBJECTS:
+                raise ValueError("fake API server holds at most %d objects" % MAX_OBJECTS)
+            self.objects[self.path_of(obj)] = obj
+
+    def remove(self, obj):
+        with self._lock:
+            self.objects.pop(self.path_of(obj), None)
+
+    @staticmethod
+    def path_of(obj):
+        group_version = obj["apiVersion"]
+        matches = [(r, ns) for r, k, ns in RESOURCES.get(group_version, []) if k == obj["kind"]]
+        if not matches:
+            raise ValueError("fake API server has no %s %s" % (group_version, obj["kind"]))
+        resource, namespaced = matches[0]
+        prefix = "/api/" if "/" not in group_version else "/apis/"
+        namespace = "namespaces/%s/" % obj["metadata"]["namespace"] if namespaced else ""
+        return "%s%s/%s%s/%s" % (prefix, group_version, namespace, resource, obj["metadata"]["name"])
+
+    def kubeconfig(self):
+        return (
+            "apiVersion: v1\nkind: Config\n"
+            "clusters: [{name: fake, cluster: {server: \"%s\"}}]\n"
+            "users: [{name: fake, user: {token: fake}}]\n"
+            "contexts: [{name: fake, context: {cluster: fake, user: fake}}]\n"
+            "current-context: fake\n" % self.url)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def _discovery(self, path):
+        major, minor = self.version.split(".")[:2]
+        if path == "/version":
+            return {"major": major, "minor": minor, "gitVersion": "v" + self.version}
+        if path == "/api":
+            return {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}
+        if path == "/apis":
+            groups = sorted({gv.rsplit("/", 1)[0] for gv in RESOURCES if "/" in gv})
+            return {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+                {"name": g, "versions": [{"groupVersion": g + "/v1", "version": "v1"}],
+                 "preferredVersion": {"groupVersion": g + "/v1", "version": "v1"}} for g in groups]}
+        for prefix in ("/api/", "/apis/"):
+            if path.startswith(prefix) and path[len(prefix):] in RESOURCES:
+                group_version = path[len(prefix):]
+                return {"kind": "APIResourceList", "groupVersion": group_version, "resources": [
+                    {"name": r, "singularName": "", "namespaced": ns, "kind": k, "verbs": ["get", "list"]}
+                    for r, k, ns in RESOURCES[group_version]]}
+        return None
+
+    def _handler(self):
+        api = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def send_json(self, code, body):
+                data = json.dumps(body).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def not_found(self):
+                self.send_json(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                     "reason": "NotFound", "code": 404})
+
+            def do_GET(self):
+                path = self.path.split("?", 1)[0]
+                with api._lock:
+                    api.requests.append(("GET", path))
+                    stored = api.objects.get(path)
+                body = stored if stored is not None else api._discovery(path)
+                if body is None:
+                    return self.not_found()
+                self.send_json(200, body)
+
+            def refuse(self):
+                with api._lock:
+                    api.requests.append((self.command, self.path))
+                self.send_json(405, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                     "reason": "MethodNotAllowed", "code": 405})
+
+            do_POST = do_PUT = do_PATCH = do_DELETE = refuse
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
