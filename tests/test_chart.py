@@ -240,6 +240,8 @@ def test_validator_rejects_an_unknown_field(helm, tmp_path):
     ({"server": {"readHeaderTimeout": "ten seconds"}}, "readHeaderTimeout"),
     ({"terminationGracePeriodSeconds": 15}, "terminationGracePeriodSeconds"),
     ({"mutation": {"composeRoleArn": {"enabled": True}}}, "accountId"),
+    ({"webhook": {"excludeKubeSystem": False, "failurePolicy": "Fail"}}, "excludeKubeSystem"),
+    ({"server": {"metricsPort": 8443}}, "metricsPort"),
 ])
 def test_bad_values_are_refused_naming_the_value(helm, values, message):
     result = helm("template", RELEASE, str(CHART), "--namespace", NAMESPACE, values=values, check=False)
@@ -494,6 +496,13 @@ def test_release_in_kube_system_excludes_it_once(helm):
     [excluded] = [e for e in webhook_of(objects)["namespaceSelector"]["matchExpressions"]
                   if e["key"] == "kubernetes.io/metadata.name"]
     assert excluded["values"] == ["kube-system"]
+
+
+def test_kube_system_can_be_included_but_never_the_release_namespace(helm):
+    objects = render(helm, {"webhook": {"excludeKubeSystem": False, "excludeNamespaces": ["other"]}})
+    [excluded] = [e for e in webhook_of(objects)["namespaceSelector"]["matchExpressions"]
+                  if e["key"] == "kubernetes.io/metadata.name"]
+    assert excluded["values"] == [NAMESPACE, "other"]
 
 
 # ---------------------------------------------------------------------------------------------------------

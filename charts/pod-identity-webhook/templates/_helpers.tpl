@@ -138,6 +138,9 @@ Strings are rendered only when set; booleans only when true (the server's defaul
 {{- if and (eq .Values.tls.mode "secret") (not .Values.tls.caBundle) }}
 {{- fail "tls.caBundle is required when tls.mode is secret (the PEM CA that signed the certificate in tls.secretName)" }}
 {{- end }}
+{{- if and (not .Values.webhook.excludeKubeSystem) (eq .Values.webhook.failurePolicy "Fail") }}
+{{- fail "webhook.failurePolicy Fail with webhook.excludeKubeSystem false would stop kube-system pods (CoreDNS, the CNI) from starting whenever the webhook is down: keep one of them" }}
+{{- end }}
 {{- if eq .Values.server.port .Values.server.metricsPort }}
 {{- fail (printf "server.port and server.metricsPort must differ (both are %d)" (int .Values.server.port)) }}
 {{- end }}
