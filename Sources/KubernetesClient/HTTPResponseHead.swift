@@ -11,9 +11,9 @@ struct HTTPResponseHead {
 
     /// Parses the head (without the blank line that ends it).
     init(parsing bytes: ArraySlice<UInt8>) throws(KubernetesAPIError) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? line.dropLast() : line
+        // Split on LF bytes, not on Characters: in a Swift String "\r\n" is one Character.
+        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
         }
         guard !lines.isEmpty else { throw .malformedResponse("empty response head") }
         let statusLine = lines.removeFirst()

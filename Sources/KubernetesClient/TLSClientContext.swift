@@ -20,6 +20,8 @@ final class TLSClientContext: @unchecked Sendable {
         _ = cws_SSL_CTX_set_mode(context, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
         let alpn: [UInt8] = [8] + Array("http/1.1".utf8)
         _ = SSL_CTX_set_alpn_protos(context, alpn, UInt32(alpn.count))
+        // A peer closing without close_notify reads as end of stream; HTTP framing detects truncated bodies.
+        _ = SSL_CTX_set_options(context, cws_SSL_OP_IGNORE_UNEXPECTED_EOF())
 
         verifiesPeer = !configuration.insecureSkipTLSVerify
         if verifiesPeer {
