@@ -13,4 +13,15 @@ public struct AdmissionRequest: Sendable {
     public let dryRun: Bool
     /// `request.object`, decoded as a Pod, or why it could not be.
     public let pod: Result<PodDocument, PodDecodingError>
+
+    public init(apiVersion: String?, kind: String?, uid: String, namespace: String, operation: String, dryRun: Bool,
+                pod: Result<PodDocument, PodDecodingError>) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.uid = uid
+        self.namespace = namespace
+        self.operation = operation
+        self.dryRun = dryRun
+        self.pod = pod
+    }
 }
