@@ -1,0 +1,74 @@
+"""A stand-in for the EKS Pod Identity agent (the `AWS_CONTAINER_CREDENTIALS_FULL_URI` endpoint): it accepts a
+request only when its Authorization header equals the projected token the pod's token file holds, and answers with
+credentials in the container-credentials JSON shape the AWS SDKs read. Binds 127.0.0.1 only (SDKs allow plain
+http to loopback hosts for this endpoint)."""
+import http.server
+import json
+import threading
+
+MAX_REQUESTS_RECORDED = 100
+
+
+class CredentialsEndpoint:
+    def __init__(self, token_file, issue_credentials, path="/v1/credentials"):
+        """`token_file`: the file whose content is the only accepted Authorization header value.
+        `issue_credentials()`: returns a dict with AccessKeyId, SecretAccessKey, Token, Expiration (ISO 8601)."""
+        self.token_file = token_file
+        self.issue_credentials = issue_credentials
+        self.path = path
+        self.requests = []  # (path, authorized) of every request, in order
+        self._lock = threading.Lock()
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d%s" % (self._server.server_address[1], self.path)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def authorized_requests(self):
+        with self._lock:
+            return sum(1 for _, authorized in self.requests if authorized)
+
+    def _record(self, path, authorized):
+        with self._lock:
+            if len(self.requests) < MAX_REQUESTS_RECORDED:
+                self.requests.append((path, authorized))
+
+    def _handler(self):
+        endpoint = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                with open(endpoint.token_file, "rb") as f:
+                    expected = f.read().decode()
+                supplied = self.headers.get("Authorization")
+                authorized = self.path == endpoint.path and bool(expected) and supplied == expected
+                endpoint._record(self.path, authorized)
+                if self.path != endpoint.path:
+                    return self._reply(404, {"Code": "NotFound", "Message": "no such path"})
+                if not authorized:
+                    return self._reply(401, {"Code": "AccessDenied",
+                                             "Message": "Authorization header does not match the pod's token"})
+                return self._reply(200, endpoint.issue_credentials())
+
+            def _reply(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
