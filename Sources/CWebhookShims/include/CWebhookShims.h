@@ -26,8 +26,30 @@ static inline uint64_t cws_SSL_OP_CIPHER_SERVER_PREFERENCE(void) { return (uint6
 static inline uint64_t cws_SSL_OP_NO_COMPRESSION(void) { return (uint64_t)SSL_OP_NO_COMPRESSION; }
 static inline uint64_t cws_SSL_OP_IGNORE_UNEXPECTED_EOF(void) { return (uint64_t)SSL_OP_IGNORE_UNEXPECTED_EOF; }
 
-// --- epoll / sockets (defined in shims.c with _GNU_SOURCE) ---
+// --- epoll / eventfd / sockets (epoll_event is packed on x86_64: keep its layout on the C side) ---
 int cws_accept4_nonblocking(int fd, struct sockaddr *addr, socklen_t *len);
+static inline int cws_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+static inline int cws_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+#define CWS_EPOLL_MAX_EVENTS 128
+/// Waits like epoll_wait, copying each event's data and flags into the two arrays (at most CWS_EPOLL_MAX_EVENTS).
+static inline int cws_epoll_wait(int epfd, uint64_t *datas, uint32_t *flags, int maxEvents, int timeoutMs) {
+    struct epoll_event evs[CWS_EPOLL_MAX_EVENTS];
+    if (maxEvents > CWS_EPOLL_MAX_EVENTS) maxEvents = CWS_EPOLL_MAX_EVENTS;
+    int n = epoll_wait(epfd, evs, maxEvents, timeoutMs);
+    for (int i = 0; i < n; i++) { datas[i] = evs[i].data.u64; flags[i] = evs[i].events; }
+    return n;
+}
+static inline int cws_eventfd_create(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+static inline uint32_t cws_EPOLLIN(void) { return EPOLLIN; }
+static inline uint32_t cws_EPOLLOUT(void) { return EPOLLOUT; }
+static inline uint32_t cws_EPOLLERR(void) { return EPOLLERR; }
+static inline uint32_t cws_EPOLLHUP(void) { return EPOLLHUP; }
+static inline uint32_t cws_EPOLLRDHUP(void) { return EPOLLRDHUP; }
 
 // --- stdio globals are not usable from Swift 6 ---
 void cws_ERR_print_errors_stderr(void);

@@ -1,0 +1,134 @@
+/// Per-connection HTTP/1.1 state: one request at a time reaches the handler; pipelined requests wait,
+/// buffered in the parser (bounded: reading pauses), so responses go out in order.
+struct HTTP1Exchange {
+    var parser: HTTP1RequestParser
+    var awaitingResponse = false
+    /// Bumped per request so a response that arrives after the connection moved on is recognised.
+    var sequence: UInt64 = 0
+    var current: (minorVersion: Int, keepAlive: Bool, isHead: Bool) = (1, true, false)
+    /// When the request being received started (initially: when the connection was accepted).
+    var requestStartedAt: UInt64?
+    var shuttingDown = false
+
+    /// Pipelined bytes buffered while a request is being handled before reading pauses.
+    static let maxPipelinedBytes = 64 * 1024
+
+    init(limits: ServerLimits, startedAt: UInt64) {
+        parser = HTTP1RequestParser(limits: .init(maxHeadBytes: limits.maxHeaderListBytes,
+                                                  maxBodyBytes: limits.maxRequestBytes))
+        requestStartedAt = startedAt
+    }
+}
+
+extension Connection {
+    func http1Received(_ bytes: UnsafeBufferPointer<UInt8>) {
+        http1!.parser.append(bytes)
+        if http1!.requestStartedAt == nil { http1!.requestStartedAt = monotonicNanoseconds() }
+        http1Advance()
+    }
+
+    /// Parses and dispatches buffered requests while none is being handled.
+    func http1Advance() {
+        while !http1!.awaitingResponse && !closeAfterFlush && !isClosed {
+            let event: HTTP1RequestParser.Event?
+            do {
+                event = try http1!.parser.next()
+            } catch {
+                http1Reject(error)
+                return
+            }
+            guard let event else { break }
+            switch event {
+            case .continueExpected:
+                enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+            case .request(let parsed):
+                http1Dispatch(parsed)
+            }
+        }
+        readPaused = http1!.awaitingResponse && http1!.parser.bufferedByteCount >= HTTP1Exchange.maxPipelinedBytes
+    }
+
+    private func http1Reject(_ error: HTTP1ParseError) {
+        let kind: ServerProtocolErrorKind = switch error.kind {
+        case .headTooLarge: .headersTooLarge
+        case .bodyTooLarge: .bodyTooLarge
+        case .unsupportedTransferEncoding, .unsupportedVersion: .unsupportedProtocolFeature
+        default: .malformedRequest
+        }
+        context.observer?.protocolError(kind)
+        logger.info("HTTP/1.1 request rejected", metadata: ["status": "\(error.status)", "cause": "\(error)"])
+        let response = HTTP1ResponseEncoder.errorResponse(status: error.status, message: error.detail)
+        enqueue(HTTP1ResponseEncoder.encode(response, isHeadRequest: false, minorVersion: 1, keepAlive: false))
+        closeAfterFlush = true
+        lingerAfterFlush = true
+        readPaused = true
+    }
+
+    private func http1Dispatch(_ parsed: HTTP1ParsedRequest) {
+        http1!.awaitingResponse = true
+        http1!.sequence &+= 1
+        http1!.requestStartedAt = nil
+        http1!.current = (parsed.minorVersion, parsed.keepAlive, parsed.request.method == "HEAD")
+        let sequence = http1!.sequence
+        guard context.acquirePendingSlot() else {
+            context.observer?.protocolError(.overloaded)
+            logger.warning("overloaded: too many requests waiting for the handler; answering 503",
+                           metadata: ["maxPendingRequests": "\(context.limits.maxPendingRequests)"])
+            http1Deliver(HTTP1ResponseEncoder.errorResponse(status: 503, message: "server overloaded"), sequence: sequence)
+            return
+        }
+        inFlightHandlers += 1
+        let ticket = ResponseTicket(loop: loop, context: context) { [self] response in
+            inFlightHandlers -= 1
+            http1Deliver(response, sequence: sequence)
+            process()
+        }
+        context.handler.handle(parsed.request) { response in ticket.fulfill(response) }
+    }
+
+    private func http1Deliver(_ response: HTTPResponse, sequence: UInt64) {
+        guard !isClosed, http1!.awaitingResponse, http1!.sequence == sequence else { return }
+        let current = http1!.current
+        let keepAlive = current.keepAlive && !http1!.shuttingDown && !peerClosed
+        enqueue(HTTP1ResponseEncoder.encode(response, isHeadRequest: current.isHead, minorVersion: current.minorVersion,
+                                            keepAlive: keepAlive))
+        http1!.awaitingResponse = false
+        lastActivity = monotonicNanoseconds()
+        if !keepAlive {
+            closeAfterFlush = true
+            readPaused = true
+            return
+        }
+        http1!.requestStartedAt = http1!.parser.isIdle ? nil : lastActivity
+        http1Advance()
+    }
+
+    func http1PeerClosed() {
+        // A client may half-close after its last request: answer it, then close.
+        if http1!.awaitingResponse || hasPendingOutput { return }
+        close(reason: "peer closed")
+    }
+
+    func http1ShutdownRequested() {
+        http1!.shuttingDown = true
+        if !http1!.awaitingResponse && http1!.parser.isIdle && !hasPendingOutput {
+            close(reason: "server shutting down")
+        }
+    }
+
+    func http1CheckTimeouts(now: UInt64) {
+        let limits = context.limits
+        let exchange = http1!
+        if exchange.awaitingResponse { return }
+        if let started = exchange.requestStartedAt {
+            if !exchange.parser.isReadingBody && now - started > limits.readHeaderTimeout.nanoseconds {
+                timedOut(.headerTimeout, "request head not received in time")
+            } else if now - started > limits.readRequestTimeout.nanoseconds {
+                timedOut(.requestTimeout, "request not received in time")
+            }
+        } else if !hasPendingOutput && now - lastActivity > limits.idleTimeout.nanoseconds {
+            logger.trace("idle connection closed")
+            close(reason: "idle timeout")
+        }
+    }
+}

@@ -1,0 +1,269 @@
+import CWebhookShims
+import TLSSupport
+import Logging
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One thread, one epoll instance, one SO_REUSEPORT listener and the connections it accepted.
+/// Everything but `execute` runs on the loop's own thread; `@unchecked Sendable` rests on that confinement.
+final class EventLoop: @unchecked Sendable {
+    let index: Int
+    let context: ServerContext
+    private let epollFD: Int32
+    private let wakeFD: Int32
+    private var listenFD: Int32
+    /// Held open so that, out of descriptors, a pending connection can still be accepted and closed
+    /// instead of waking epoll forever.
+    private var reserveFD: Int32
+    private let tasks = Mutex<[@Sendable () -> Void]>([])
+    private var connections: [Int32: Connection] = [:]
+    private var rerun: [Connection] = []
+    private var running = true
+    private var loopThread: pthread_t?
+    private var nextTick: UInt64 = 0
+    private var nextCertificateCheck: UInt64 = 0
+    /// Scratch space for reads; shared by the loop's connections since reads never overlap.
+    var readBuffer = [UInt8](repeating: 0, count: 32 * 1024)
+
+    static let tickNanoseconds: UInt64 = 250_000_000
+    static let acceptBatch = 64
+
+    init(index: Int, context: ServerContext, listenFD: Int32) throws(ServerError) {
+        self.index = index
+        self.context = context
+        self.listenFD = listenFD
+        epollFD = cws_epoll_create()
+        wakeFD = cws_eventfd_create()
+        reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        guard epollFD >= 0, wakeFD >= 0 else {
+            throw .systemCallFailed(call: "epoll_create1/eventfd", reason: errnoDescription())
+        }
+        _ = cws_epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, cws_EPOLLIN(), UInt64(wakeFD))
+        _ = cws_epoll_ctl(epollFD, EPOLL_CTL_ADD, listenFD, cws_EPOLLIN(), UInt64(listenFD))
+    }
+
+    // MARK: Cross-thread entry points
+
+    /// Runs `task` on the loop thread (after the current batch of events when called from the loop itself).
+    func execute(_ task: @escaping @Sendable () -> Void) {
+        let wasEmpty = tasks.withLock { queue in
+            queue.append(task)
+            return queue.count == 1
+        }
+        if wasEmpty && !isOnLoopThread {
+            var one: UInt64 = 1
+            _ = write(wakeFD, &one, 8)
+        }
+    }
+
+    var isOnLoopThread: Bool {
+        guard let loopThread else { return false }
+        return pthread_equal(loopThread, pthread_self()) != 0
+    }
+
+    func start() throws(ServerError) {
+        let box = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let result = pthread_create(&thread, nil, { argument in
+            let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
+            loop.run()
+            return nil
+        }, box)
+        guard result == 0 else {
+            Unmanaged<EventLoop>.fromOpaque(box).release()
+            throw .systemCallFailed(call: "pthread_create", reason: errnoDescription(result))
+        }
+        loopThread = thread
+    }
+
+    func join() {
+        if let loopThread { pthread_join(loopThread, nil) }
+    }
+
+    // MARK: Loop
+
+    private func run() {
+        loopThread = pthread_self()
+        var datas = [UInt64](repeating: 0, count: Int(CWS_EPOLL_MAX_EVENTS))
+        var flags = [UInt32](repeating: 0, count: Int(CWS_EPOLL_MAX_EVENTS))
+        nextTick = monotonicNanoseconds() + Self.tickNanoseconds
+        nextCertificateCheck = monotonicNanoseconds() + context.configuration.certificateReloadInterval.nanoseconds
+        while running {
+            let now = monotonicNanoseconds()
+            let timeoutMs = rerun.isEmpty ? Int32((nextTick > now ? nextTick - now : 0) / 1_000_000) + 1 : 0
+            let count = cws_epoll_wait(epollFD, &datas, &flags, Int32(datas.count), timeoutMs)
+            if count < 0 && errno != EINTR {
+                context.logger.critical("epoll_wait failed; event loop stops",
+                                        metadata: ["loop": "\(index)", "error": "\(errnoDescription())"])
+                break
+            }
+            for event in 0..<max(0, Int(count)) {
+                dispatch(fd: Int32(truncatingIfNeeded: datas[event]), flags: flags[event])
+            }
+            runTasks()
+            if !rerun.isEmpty {
+                let again = rerun
+                rerun.removeAll()
+                for connection in again where !connection.isClosed { connection.process() }
+                runTasks()
+            }
+            let after = monotonicNanoseconds()
+            if after >= nextTick {
+                nextTick = after + Self.tickNanoseconds
+                tick(now: after)
+            }
+        }
+        for connection in Array(connections.values) { connection.close(reason: "server stopped") }
+        closeListener()
+        close(epollFD)
+        close(wakeFD)
+        if reserveFD >= 0 { close(reserveFD) }
+    }
+
+    private func dispatch(fd: Int32, flags: UInt32) {
+        if fd == wakeFD {
+            var value: UInt64 = 0
+            _ = read(wakeFD, &value, 8)
+        } else if fd == listenFD {
+            acceptConnections()
+        } else if let connection = connections[fd] {
+            connection.handleEvent(flags: flags)
+        }
+    }
+
+    private func runTasks() {
+        // Tasks may enqueue more tasks (an inline handler answering); keep going until the queue is empty.
+        while true {
+            let batch = tasks.withLock { queue -> [@Sendable () -> Void] in
+                defer { queue.removeAll(keepingCapacity: true) }
+                return queue
+            }
+            if batch.isEmpty { return }
+            for task in batch { task() }
+        }
+    }
+
+    private func tick(now: UInt64) {
+        for connection in Array(connections.values) { connection.checkTimeouts(now: now) }
+        if index == 0, let certificates = context.certificates, now >= nextCertificateCheck {
+            nextCertificateCheck = now + context.configuration.certificateReloadInterval.nanoseconds
+            checkCertificates(certificates)
+        }
+    }
+
+    private func checkCertificates(_ certificates: CertificateReloader) {
+        guard let outcome = certificates.checkForChanges() else { return }
+        let paths: Logger.Metadata = ["certificate": "\(certificates.settings.certificatePath)",
+                                      "key": "\(certificates.settings.keyPath)"]
+        switch outcome {
+        case .reloaded(let notAfter):
+            context.logger.info("serving certificate reloaded", metadata: paths.merging(
+                ["notAfter": "\(notAfter.map(String.init) ?? "unknown")"]) { $1 })
+            context.observer?.certificateReloaded(success: true, notAfter: notAfter, error: nil)
+        case .failed(let error):
+            context.logger.error("certificate reload failed; keeping the previous certificate",
+                                 metadata: paths.merging(["error": "\(error)"]) { $1 })
+            context.observer?.certificateReloaded(success: false, notAfter: certificates.current.notAfter,
+                                                  error: error.description)
+        }
+    }
+
+    // MARK: Accepting
+
+    private func acceptConnections() {
+        for _ in 0..<Self.acceptBatch {
+            let fd = cws_accept4_nonblocking(listenFD, nil, nil)
+            if fd < 0 {
+                switch errno {
+                case EAGAIN, EWOULDBLOCK: return
+                case EINTR, ECONNABORTED, EPROTO: continue
+                case EMFILE, ENFILE:
+                    shedWithReserveDescriptor()
+                    return
+                default:
+                    context.logger.error("accept failed", metadata: ["loop": "\(index)", "error": "\(errnoDescription())"])
+                    return
+                }
+            }
+            let limits = context.limits
+            if context.shuttingDown.load(ordering: .relaxed) {
+                close(fd)
+                continue
+            }
+            if context.connectionCount.add(1, ordering: .relaxed).oldValue >= limits.maxConnections {
+                context.connectionCount.subtract(1, ordering: .relaxed)
+                close(fd)
+                context.observer?.protocolError(.connectionLimit)
+                context.logger.debug("connection limit reached; connection closed",
+                                     metadata: ["maxConnections": "\(limits.maxConnections)"])
+                continue
+            }
+            var one: Int32 = 1
+            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            guard let connection = Connection(fd: fd, loop: self) else {
+                context.connectionCount.subtract(1, ordering: .relaxed)
+                close(fd)
+                continue
+            }
+            connections[fd] = connection
+            context.observer?.connectionOpened()
+            _ = cws_epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, connection.desiredInterest, UInt64(fd))
+            connection.registeredInterest = connection.desiredInterest
+        }
+    }
+
+    /// Out of descriptors: free the reserve, accept and close one pending connection, take the reserve back.
+    private func shedWithReserveDescriptor() {
+        context.logger.error("out of file descriptors; shedding a connection",
+                             metadata: ["loop": "\(index)", "error": "\(errnoDescription())"])
+        context.observer?.protocolError(.connectionLimit)
+        if reserveFD >= 0 {
+            close(reserveFD)
+            let fd = cws_accept4_nonblocking(listenFD, nil, nil)
+            if fd >= 0 { close(fd) }
+            reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        }
+    }
+
+    // MARK: Connection bookkeeping (loop thread only)
+
+    func updateInterest(_ connection: Connection) {
+        let wanted = connection.desiredInterest
+        guard wanted != connection.registeredInterest else { return }
+        _ = cws_epoll_ctl(epollFD, EPOLL_CTL_MOD, connection.fd, wanted, UInt64(connection.fd))
+        connection.registeredInterest = wanted
+    }
+
+    func scheduleRerun(_ connection: Connection) {
+        rerun.append(connection)
+    }
+
+    func removed(_ connection: Connection) {
+        _ = cws_epoll_ctl(epollFD, EPOLL_CTL_DEL, connection.fd, 0, 0)
+        connections[connection.fd] = nil
+        context.connectionCount.subtract(1, ordering: .relaxed)
+        context.observer?.connectionClosed()
+    }
+
+    var hasConnections: Bool { !connections.isEmpty }
+
+    // MARK: Shutdown (run on the loop thread via execute)
+
+    func beginShutdown() {
+        closeListener()
+        for connection in Array(connections.values) { connection.beginGracefulShutdown() }
+    }
+
+    func stop() {
+        running = false
+    }
+
+    private func closeListener() {
+        guard listenFD >= 0 else { return }
+        _ = cws_epoll_ctl(epollFD, EPOLL_CTL_DEL, listenFD, 0, 0)
+        close(listenFD)
+        listenFD = -1
+    }
+}

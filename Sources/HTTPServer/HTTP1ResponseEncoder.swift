@@ -1,0 +1,74 @@
+/// Serializes responses for HTTP/1.x. The server owns framing: `content-length`, `transfer-encoding`,
+/// `connection` and other hop-by-hop fields from the handler are replaced, and fields that could split the
+/// response (CR/LF in a value, a non-token name) are dropped.
+enum HTTP1ResponseEncoder {
+    static let hopByHop: Set<String> = ["content-length", "transfer-encoding", "connection", "keep-alive",
+                                        "upgrade", "proxy-connection", "te", "trailer"]
+
+    static func encode(_ response: HTTPResponse, isHeadRequest: Bool, minorVersion: Int, keepAlive: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128 + response.body.count)
+        out.append(contentsOf: "HTTP/1.1 \(response.status) \(reasonPhrase(response.status))\r\n".utf8)
+        for (name, value) in response.headers where !hopByHop.contains(name) && isSafeField(name: name, value: value) {
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        let bodyAllowed = !(100...199).contains(response.status) && response.status != 204 && response.status != 304
+        if bodyAllowed { out.append(contentsOf: "content-length: \(response.body.count)\r\n".utf8) }
+        if !keepAlive {
+            out.append(contentsOf: "connection: close\r\n".utf8)
+        } else if minorVersion == 0 {
+            out.append(contentsOf: "connection: keep-alive\r\n".utf8)
+        }
+        out.append(contentsOf: "\r\n".utf8)
+        if bodyAllowed && !isHeadRequest { out.append(contentsOf: response.body) }
+        return out
+    }
+
+    /// A plain-text answer for requests refused by the server itself.
+    static func errorResponse(status: Int, message: String) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([("content-type", "text/plain; charset=utf-8")]),
+                     body: Array((message + "\n").utf8))
+    }
+
+    static func isSafeField(name: String, value: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy(HTTP1RequestParser.isTokenByte)
+            && value.utf8.allSatisfy { ($0 >= 0x20 && $0 != 0x7F) || $0 == UInt8(ascii: "\t") }
+    }
+
+    static func reasonPhrase(_ status: Int) -> String {
+        switch status {
+        case 100: return "Continue"
+        case 200: return "OK"
+        case 201: return "Created"
+        case 202: return "Accepted"
+        case 204: return "No Content"
+        case 301: return "Moved Permanently"
+        case 302: return "Found"
+        case 304: return "Not Modified"
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
+        case 408: return "Request Timeout"
+        case 409: return "Conflict"
+        case 411: return "Length Required"
+        case 413: return "Content Too Large"
+        case 415: return "Unsupported Media Type"
+        case 417: return "Expectation Failed"
+        case 422: return "Unprocessable Content"
+        case 429: return "Too Many Requests"
+        case 431: return "Request Header Fields Too Large"
+        case 500: return "Internal Server Error"
+        case 501: return "Not Implemented"
+        case 502: return "Bad Gateway"
+        case 503: return "Service Unavailable"
+        case 504: return "Gateway Timeout"
+        case 505: return "HTTP Version Not Supported"
+        default: return "Status \(status)"
+        }
+    }
+}

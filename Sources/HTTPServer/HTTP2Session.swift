@@ -1,0 +1,389 @@
+import CNGHTTP2
+import Logging
+
+/// An nghttp2 server session on one connection, driven with `mem_recv`/`mem_send` (all nghttp2 calls live
+/// in this file). The server adds what nghttp2 1.52 leaves to applications: body, header-list, stream,
+/// buffered-memory and abuse limits, and timeouts for streams that never finish or never drain.
+final class HTTP2Session {
+    unowned let connection: Connection
+    private var session: OpaquePointer?
+    private var streams: [Int32: HTTP2Stream] = [:]
+    private var meter: HTTP2FrameMeter
+    private var bufferedBodyBytes = 0
+    private var sawFirstRequest = false
+    /// Terminated for abuse or a protocol error: in-flight answers are dropped, the connection closes.
+    private(set) var terminated = false
+    private var goAwaySent = false
+
+    /// Frames are produced until this much output is queued, then again as the socket drains.
+    static let outputHighWater = 64 * 1024
+    static let initialWindowSize: UInt32 = 1 << 20
+
+    private var limits: ServerLimits { connection.context.limits }
+    private var logger: Logger { connection.logger }
+
+    init?(connection: Connection) {
+        self.connection = connection
+        let limits = connection.context.limits
+        meter = HTTP2FrameMeter(maxResetsPerSecond: limits.http2MaxResetsPerSecond,
+                                maxControlFramesPerSecond: limits.http2MaxControlFramesPerSecond,
+                                maxContinuationFrames: limits.http2MaxContinuationFrames)
+        var callbacks: OpaquePointer?
+        guard nghttp2_session_callbacks_new(&callbacks) == 0, let callbacks else { return nil }
+        defer { nghttp2_session_callbacks_del(callbacks) }
+        Self.install(callbacks)
+        var option: OpaquePointer?
+        guard nghttp2_option_new(&option) == 0, let option else { return nil }
+        defer { nghttp2_option_del(option) }
+        nghttp2_option_set_max_settings(option, 32)
+        let userData = Unmanaged.passUnretained(self).toOpaque()
+        guard nghttp2_session_server_new2(&session, callbacks, userData, option) == 0, let session else { return nil }
+        var settings = [
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
+                                   value: UInt32(limits.maxConcurrentStreams)),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue),
+                                   value: UInt32(limits.maxHeaderListBytes)),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
+                                   value: Self.initialWindowSize),
+        ]
+        _ = nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count)
+        _ = nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0,
+                                                  Int32(clamping: limits.maxBufferedBodyBytesPerConnection))
+    }
+
+    func release() {
+        if let session { nghttp2_session_del(session) }
+        session = nil
+        streams.removeAll()
+    }
+
+    deinit { release() }
+
+    // MARK: Input / output
+
+    func received(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let session, !terminated else { return }
+        switch meter.inspect(bytes, now: monotonicNanoseconds()) {
+        case .ok: break
+        case .rapidReset: return terminate(.http2RapidReset, "too many RST_STREAM frames per second")
+        case .controlFrameFlood: return terminate(.http2ControlFrameFlood, "too many control frames per second")
+        case .continuationFlood: return terminate(.http2ContinuationFlood, "too many CONTINUATION frames")
+        }
+        let result = nghttp2_session_mem_recv(session, bytes.baseAddress, bytes.count)
+        if result < 0 {
+            let reason = String(cString: nghttp2_strerror(Int32(result)))
+            connection.context.observer?.protocolError(.http2ProtocolError)
+            logger.info("HTTP/2 protocol error", metadata: ["cause": "\(reason)"])
+            terminated = true
+            connection.readPaused = true
+        }
+    }
+
+    /// Appends frames to the connection's output; true if anything was added.
+    func produceOutput() -> Bool {
+        guard let session else { return false }
+        var produced = false
+        while connection.outbound.count < Self.outputHighWater {
+            var data: UnsafePointer<UInt8>?
+            let count = nghttp2_session_mem_send(session, &data)
+            if count < 0 {
+                logger.info("HTTP/2 send failed", metadata: ["cause": "\(String(cString: nghttp2_strerror(Int32(count))))"])
+                terminated = true
+                return produced
+            }
+            guard count > 0, let data else { break }
+            connection.outbound.append(contentsOf: UnsafeBufferPointer(start: data, count: count))
+            produced = true
+        }
+        return produced
+    }
+
+    /// Nothing more to read or write: the connection can close.
+    var isFinished: Bool {
+        guard let session else { return true }
+        if terminated { return nghttp2_session_want_write(session) == 0 }
+        return nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0
+    }
+
+    private func terminate(_ kind: ServerProtocolErrorKind, _ reason: String) {
+        connection.context.observer?.protocolError(kind)
+        logger.warning("HTTP/2 connection abusive; sending GOAWAY ENHANCE_YOUR_CALM",
+                       metadata: ["kind": "\(kind.rawValue)", "cause": "\(reason)"])
+        terminated = true
+        connection.readPaused = true
+        if let session { _ = nghttp2_session_terminate_session(session, NGHTTP2_ENHANCE_YOUR_CALM.rawValue) }
+    }
+
+    func sendGoAway() {
+        guard let session, !goAwaySent, !terminated else { return }
+        goAwaySent = true
+        _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue),
+                                  nghttp2_session_get_last_proc_stream_id(session), NGHTTP2_NO_ERROR.rawValue, nil, 0)
+    }
+
+    // MARK: Timeouts
+
+    func checkTimeouts(now: UInt64) {
+        let limits = self.limits
+        if !sawFirstRequest && now - connection.acceptedAt > limits.readHeaderTimeout.nanoseconds {
+            connection.timedOut(.headerTimeout, "no HTTP/2 request received in time")
+            return
+        }
+        for stream in Array(streams.values) {
+            if stream.hasUnsentResponseBody && now - stream.lastResponseProgress > limits.writeTimeout.nanoseconds {
+                connection.context.observer?.protocolError(.writeTimeout)
+                logger.info("HTTP/2 stream reset: response not read in time", metadata: ["stream": "\(stream.id)"])
+                resetStream(stream.id, NGHTTP2_CANCEL.rawValue)
+            } else if !stream.handedToHandler && !stream.responseSubmitted
+                        && now - stream.startedAt > limits.readRequestTimeout.nanoseconds {
+                connection.context.observer?.protocolError(.requestTimeout)
+                logger.info("HTTP/2 stream reset: request not received in time", metadata: ["stream": "\(stream.id)"])
+                resetStream(stream.id, NGHTTP2_CANCEL.rawValue)
+            }
+        }
+        if streams.isEmpty && connection.inFlightHandlers == 0 && !connection.hasPendingOutput
+            && now - connection.lastActivity > limits.idleTimeout.nanoseconds {
+            sendGoAway()
+            connection.process()
+            if !connection.isClosed { connection.close(reason: "idle timeout") }
+        } else {
+            connection.process()
+        }
+    }
+
+    private func resetStream(_ id: Int32, _ code: UInt32) {
+        guard let session else { return }
+        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), id, code)
+        if let stream = streams.removeValue(forKey: id) { bufferedBodyBytes -= stream.body.count }
+    }
+
+    // MARK: Requests
+
+    fileprivate func beginHeaders(streamID: Int32) {
+        if streams.count >= limits.maxConcurrentStreams {
+            connection.context.observer?.protocolError(.http2StreamRefused)
+            logger.debug("HTTP/2 stream refused: too many concurrent streams", metadata: ["stream": "\(streamID)"])
+            _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID,
+                                          NGHTTP2_REFUSED_STREAM.rawValue)
+            return
+        }
+        streams[streamID] = HTTP2Stream(id: streamID, startedAt: monotonicNanoseconds())
+    }
+
+    fileprivate func header(streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        guard let stream = streams[streamID], !stream.headersTooLarge else { return }
+        stream.headerListBytes += name.count + value.count + 32
+        if stream.headerListBytes > limits.maxHeaderListBytes {
+            stream.headersTooLarge = true
+            stream.headers = HTTPHeaders()
+            return
+        }
+        let nameText = String(decoding: name, as: UTF8.self)
+        let valueText = String(decoding: value, as: UTF8.self)
+        switch nameText {
+        case ":method": stream.method = valueText
+        case ":path": stream.path = valueText
+        case ":authority": stream.authority = valueText
+        case ":scheme": break
+        default: stream.headers.add(name: nameText, value: valueText)
+        }
+    }
+
+    fileprivate func headersComplete(streamID: Int32, endStream: Bool) {
+        guard let stream = streams[streamID], !stream.rejected else { return }
+        sawFirstRequest = true
+        if stream.headersTooLarge {
+            connection.context.observer?.protocolError(.headersTooLarge)
+            logger.info("HTTP/2 request rejected: header list too large",
+                        metadata: ["stream": "\(streamID)", "limit": "\(limits.maxHeaderListBytes)"])
+            return respondBySelf(stream, status: 431, message: "request header list too large")
+        }
+        if let declared = stream.headers["content-length"], let length = Int(declared), length > limits.maxRequestBytes {
+            return rejectBodyTooLarge(stream)
+        }
+        if endStream { dispatch(stream) }
+    }
+
+    fileprivate func dataChunk(streamID: Int32, _ data: UnsafeBufferPointer<UInt8>) {
+        guard let stream = streams[streamID], !stream.rejected else { return }
+        if stream.body.count + data.count > limits.maxRequestBytes { return rejectBodyTooLarge(stream) }
+        if bufferedBodyBytes + data.count > limits.maxBufferedBodyBytesPerConnection {
+            connection.context.observer?.protocolError(.http2StreamRefused)
+            logger.info("HTTP/2 stream refused: connection body buffer full",
+                        metadata: ["stream": "\(streamID)", "limit": "\(limits.maxBufferedBodyBytesPerConnection)"])
+            return resetStream(streamID, NGHTTP2_REFUSED_STREAM.rawValue)
+        }
+        stream.body.append(contentsOf: data)
+        bufferedBodyBytes += data.count
+    }
+
+    fileprivate func requestComplete(streamID: Int32) {
+        guard let stream = streams[streamID], !stream.rejected, !stream.handedToHandler else { return }
+        dispatch(stream)
+    }
+
+    fileprivate func streamClosed(streamID: Int32) {
+        if let stream = streams.removeValue(forKey: streamID) { bufferedBodyBytes -= stream.body.count }
+    }
+
+    private func rejectBodyTooLarge(_ stream: HTTP2Stream) {
+        connection.context.observer?.protocolError(.bodyTooLarge)
+        logger.info("HTTP/2 request rejected: body too large",
+                    metadata: ["stream": "\(stream.id)", "limit": "\(limits.maxRequestBytes)"])
+        respondBySelf(stream, status: 413, message: "request body larger than \(limits.maxRequestBytes) bytes")
+    }
+
+    /// Answers without the handler and discards the rest of the request.
+    private func respondBySelf(_ stream: HTTP2Stream, status: Int, message: String) {
+        stream.rejected = true
+        bufferedBodyBytes -= stream.body.count
+        stream.body = []
+        submit(HTTP1ResponseEncoder.errorResponse(status: status, message: message), on: stream, isHead: false)
+    }
+
+    private func dispatch(_ stream: HTTP2Stream) {
+        stream.handedToHandler = true
+        var headers = stream.headers
+        if headers["host"] == nil, let authority = stream.authority { headers.add(name: "host", value: authority) }
+        let (path, query) = Self.splitPath(stream.path)
+        let request = HTTPRequest(method: stream.method, path: path, query: query, headers: headers,
+                                  body: stream.body, version: .http2)
+        bufferedBodyBytes -= stream.body.count
+        stream.body = []
+        guard connection.context.acquirePendingSlot() else {
+            connection.context.observer?.protocolError(.overloaded)
+            logger.warning("overloaded: too many requests waiting for the handler; stream refused",
+                           metadata: ["maxPendingRequests": "\(limits.maxPendingRequests)"])
+            return resetStream(stream.id, NGHTTP2_REFUSED_STREAM.rawValue)
+        }
+        let streamID = stream.id
+        let isHead = stream.method == "HEAD"
+        let connection = self.connection
+        connection.inFlightHandlers += 1
+        let ticket = ResponseTicket(loop: connection.loop, context: connection.context) { response in
+            connection.inFlightHandlers -= 1
+            connection.http2?.deliver(response, streamID: streamID, isHead: isHead)
+            connection.process()
+        }
+        connection.context.handler.handle(request) { response in ticket.fulfill(response) }
+    }
+
+    private static func splitPath(_ target: String) -> (String, String) {
+        guard let mark = target.firstIndex(of: "?") else { return (target, "") }
+        return (String(target[..<mark]), String(target[target.index(after: mark)...]))
+    }
+
+    // MARK: Responses
+
+    private func deliver(_ response: HTTPResponse, streamID: Int32, isHead: Bool) {
+        guard !terminated, let stream = streams[streamID] else { return }
+        submit(response, on: stream, isHead: isHead)
+    }
+
+    static let connectionSpecific: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding",
+                                                  "upgrade", "te", "content-length"]
+
+    private func submit(_ response: HTTPResponse, on stream: HTTP2Stream, isHead: Bool) {
+        guard let session, !stream.responseSubmitted else { return }
+        var fields: [(String, String)] = [(":status", String(response.status))]
+        for (name, value) in response.headers
+        where !Self.connectionSpecific.contains(name) && HTTP1ResponseEncoder.isSafeField(name: name, value: value) {
+            fields.append((name, value))
+        }
+        let hasBody = !response.body.isEmpty && !isHead && response.status != 204 && response.status != 304
+        if response.status != 204 && response.status != 304 { fields.append(("content-length", String(response.body.count))) }
+        stream.responseSubmitted = true
+        stream.response = hasBody ? response.body : []
+        stream.lastResponseProgress = monotonicNanoseconds()
+
+        // One buffer for every name and value; nghttp2 copies them during the call.
+        var storage: [UInt8] = []
+        for (name, value) in fields { storage += Array(name.utf8) + Array(value.utf8) }
+        let result = storage.withUnsafeMutableBufferPointer { bytes -> Int32 in
+            var offset = 0
+            var nva: [nghttp2_nv] = []
+            for (name, value) in fields {
+                let nameLength = name.utf8.count
+                let valueLength = value.utf8.count
+                nva.append(nghttp2_nv(name: bytes.baseAddress! + offset, value: bytes.baseAddress! + offset + nameLength,
+                                      namelen: nameLength, valuelen: valueLength,
+                                      flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                offset += nameLength + valueLength
+            }
+            if hasBody {
+                var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil),
+                                                     read_callback: HTTP2Session.readResponseBody)
+                return nghttp2_submit_response(session, stream.id, nva, nva.count, &provider)
+            }
+            return nghttp2_submit_response(session, stream.id, nva, nva.count, nil)
+        }
+        if result != 0 {
+            logger.error("HTTP/2 response could not be submitted",
+                         metadata: ["stream": "\(stream.id)", "cause": "\(String(cString: nghttp2_strerror(result)))"])
+        }
+    }
+
+    private static let readResponseBody: nghttp2_data_source_read_callback = { _, streamID, buffer, length, flags, _, userData in
+        let me = Unmanaged<HTTP2Session>.fromOpaque(userData!).takeUnretainedValue()
+        guard let stream = me.streams[streamID], let buffer, let flags else {
+            return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
+        }
+        let count = min(length, stream.response.count - stream.responseOffset)
+        stream.response.withUnsafeBufferPointer { body in
+            buffer.update(from: body.baseAddress! + stream.responseOffset, count: count)
+        }
+        stream.responseOffset += count
+        stream.lastResponseProgress = monotonicNanoseconds()
+        if stream.responseOffset == stream.response.count {
+            flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue)
+            stream.response = []
+            stream.responseOffset = 0
+        }
+        return count
+    }
+
+    // MARK: nghttp2 callbacks
+
+    private static func session(_ userData: UnsafeMutableRawPointer?) -> HTTP2Session {
+        Unmanaged<HTTP2Session>.fromOpaque(userData!).takeUnretainedValue()
+    }
+
+    private static func install(_ callbacks: OpaquePointer) {
+        nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, userData in
+            guard let frame, frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue),
+                  frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST else { return 0 }
+            HTTP2Session.session(userData).beginHeaders(streamID: frame.pointee.hd.stream_id)
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, userData in
+            guard let frame, frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue),
+                  frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST else { return 0 }
+            HTTP2Session.session(userData).header(streamID: frame.pointee.hd.stream_id,
+                                                  name: UnsafeBufferPointer(start: name, count: nameLength),
+                                                  value: UnsafeBufferPointer(start: value, count: valueLength))
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { _, frame, userData in
+            guard let frame else { return 0 }
+            let me = HTTP2Session.session(userData)
+            let endStream = frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
+            let streamID = frame.pointee.hd.stream_id
+            switch UInt32(frame.pointee.hd.type) {
+            case NGHTTP2_HEADERS.rawValue where frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST:
+                me.headersComplete(streamID: streamID, endStream: endStream)
+            case NGHTTP2_HEADERS.rawValue, NGHTTP2_DATA.rawValue:
+                if endStream { me.requestComplete(streamID: streamID) }
+            default: break
+            }
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, streamID, data, length, userData in
+            HTTP2Session.session(userData).dataChunk(streamID: streamID, UnsafeBufferPointer(start: data, count: length))
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, _, userData in
+            HTTP2Session.session(userData).streamClosed(streamID: streamID)
+            return 0
+        }
+    }
+}
