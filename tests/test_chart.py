@@ -242,6 +242,8 @@ def test_validator_rejects_an_unknown_field(helm, tmp_path):
     ({"mutation": {"composeRoleArn": {"enabled": True}}}, "accountId"),
     ({"webhook": {"excludeKubeSystem": False, "failurePolicy": "Fail"}}, "excludeKubeSystem"),
     ({"server": {"metricsPort": 8443}}, "metricsPort"),
+    ({"replicaCount": 1}, "minAvailable"),
+    ({"tls": {"mode": "secret", "secretName": "x", "caBundle": "bm90IGEgY2VydGlmaWNhdGU="}}, "caBundle"),
 ])
 def test_bad_values_are_refused_naming_the_value(helm, values, message):
     result = helm("template", RELEASE, str(CHART), "--namespace", NAMESPACE, values=values, check=False)

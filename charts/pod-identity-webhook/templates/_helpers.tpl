@@ -141,7 +141,11 @@ Strings are rendered only when set; booleans only when true (the server's defaul
 {{- if and (not .Values.webhook.excludeKubeSystem) (eq .Values.webhook.failurePolicy "Fail") }}
 {{- fail "webhook.failurePolicy Fail with webhook.excludeKubeSystem false would stop kube-system pods (CoreDNS, the CNI) from starting whenever the webhook is down: keep one of them" }}
 {{- end }}
-{{- if eq .Values.server.port .Values.server.metricsPort }}
+{{- $pdb := .Values.podDisruptionBudget }}
+{{- if and $pdb.enabled (not (kindIs "string" $pdb.minAvailable)) (ge (int $pdb.minAvailable) (int .Values.replicaCount)) }}
+{{- fail (printf "podDisruptionBudget.minAvailable (%d) must be below replicaCount (%d), or no node with a webhook pod can ever be drained" (int $pdb.minAvailable) (int .Values.replicaCount)) }}
+{{- end }}
+{{- if eq (int .Values.server.port) (int .Values.server.metricsPort) }}
 {{- fail (printf "server.port and server.metricsPort must differ (both are %d)" (int .Values.server.port)) }}
 {{- end }}
 {{- end }}
