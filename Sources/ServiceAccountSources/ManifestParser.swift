@@ -80,7 +80,7 @@ public enum ManifestParser {
         guard depth < maxDepth else { throw ConversionError(reason: "nested deeper than \(maxDepth) levels", line: node.mark?.line) }
         switch node {
         case .scalar(let scalar):
-            return try convert(scalar, line: node.mark?.line)
+            return try convert(scalar, tag: node.tag.rawValue, line: node.mark?.line)
         case .sequence(let sequence):
             var items: [JSONValue] = []
             for item in sequence { items.append(try convert(item, depth: depth + 1)) }
@@ -99,9 +99,10 @@ public enum ManifestParser {
         }
     }
 
-    private static func convert(_ scalar: Node.Scalar, line: Int?) throws(ConversionError) -> JSONValue {
+    /// `tag` is the resolved tag (the scalar's own is empty for plain scalars).
+    private static func convert(_ scalar: Node.Scalar, tag: String, line: Int?) throws(ConversionError) -> JSONValue {
         let text = scalar.string
-        switch scalar.tag.rawValue {
+        switch tag {
         case Tag.Name.null.rawValue:
             return .null
         case Tag.Name.bool.rawValue:
