@@ -23,6 +23,21 @@ struct SignalWaiter {
         return received
     }
 
+    /// Waits at most `timeout` for another signal; nil when none came.
+    func wait(timeout: Duration) -> Int32? {
+        var copy = set
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let remaining = deadline - ContinuousClock.now
+            if remaining <= .zero { return nil }
+            let (seconds, attoseconds) = remaining.components
+            var interval = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+            let received = sigtimedwait(&copy, nil, &interval)
+            if received > 0 { return received }
+            if errno != EINTR && errno != EAGAIN { return nil }
+        }
+    }
+
     static func name(_ signal: Int32) -> String {
         switch signal {
         case SIGTERM: "SIGTERM"

@@ -38,6 +38,8 @@ public struct WebhookConfiguration: Sendable {
     public var serviceAccountLookupGracePeriod = Duration.seconds(2)
 
     public var mutation = MutationSettings()
+    /// `--watch-container-credentials-config`: the EKS Pod Identity associations file, polled for changes.
+    public var containerCredentialsConfigPath: String?
 
     public init() {}
 }
@@ -82,6 +84,7 @@ extension WebhookConfiguration {
                 "lookupGracePeriod": .string(GoDurationFormat.format(serviceAccountLookupGracePeriod)),
             ],
             "mutation": mutation.jsonDescription,
+            "containerCredentialsConfig": containerCredentialsConfigPath.map(JSONValue.string) ?? .null,
         ]
     }
 }

@@ -12,6 +12,7 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup(title: "Server") var server: ServerOptions
     @OptionGroup(title: "ServiceAccount sources") var sources: SourceOptions
+    @OptionGroup(title: "Mutation") var mutation: MutationOptions
 
     func run() throws {
         let configuration = try makeConfiguration()
@@ -69,6 +70,8 @@ struct ServeCommand: ParsableCommand {
         configuration.watchConfigMap = sources.watchConfigMap
         configuration.resyncPeriod = sources.resyncPeriod.duration
         configuration.serviceAccountLookupGracePeriod = sources.serviceAccountLookupGracePeriod.duration
+        configuration.mutation = try mutation.settings()
+        configuration.containerCredentialsConfigPath = mutation.watchContainerCredentialsConfig
         return configuration
     }
 

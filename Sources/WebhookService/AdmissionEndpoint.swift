@@ -1,0 +1,115 @@
+import Admission
+import HTTPServer
+import Logging
+import PodIdentity
+
+/// The TLS port: `POST /mutate` and the health endpoints.
+struct AdmissionEndpoint: HTTPHandler {
+    let service: AdmissionService
+    let store: ServiceAccountStore
+    let missResolver: (any ServiceAccountMissResolver)?
+    let lookupGracePeriod: Duration
+    let health: HealthEndpoints
+    let metrics: WebhookMetrics
+    let logger: Logger
+
+    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let started = ContinuousClock.now
+        let metrics = self.metrics
+        let measured: @Sendable (HTTPResponse) -> Void = { response in
+            metrics.requestServed(method: request.method, path: request.path, status: response.status,
+                                  duration: ContinuousClock.now - started)
+            respond(response)
+        }
+        switch request.path {
+        case "/mutate": mutate(request, started: started, respond: measured)
+        case _ where HealthEndpoints.paths.contains(request.path): measured(health.respond(to: request))
+        default: measured(.notFound(request.path))
+        }
+    }
+
+    private func mutate(_ request: HTTPRequest, started: ContinuousClock.Instant,
+                        respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        guard request.method == "POST" else { return respond(.methodNotAllowed(allow: "POST")) }
+        guard Self.isJSON(request.headers["content-type"]) else {
+            let given = request.headers["content-type"] ?? "none"
+            logger.warning("admission request refused", metadata: ["reason": "unsupported content type", "contentType": "\(given)"])
+            return respond(.jsonError(415, "invalid Content-Type \(given), expected application/json"))
+        }
+        let admissionRequest: AdmissionRequest
+        do {
+            admissionRequest = try service.decode(request.body)
+        } catch {
+            logger.warning("admission request refused", metadata: ["reason": "\(error.reason)", "status": "400"])
+            metrics.admission(mode: "none", result: "error", duration: ContinuousClock.now - started)
+            return respond(.json(AdmissionBodyError.httpStatus, error.responseBody))
+        }
+        guard let key = service.serviceAccountKey(for: admissionRequest) else {
+            return finish(admissionRequest, record: nil, looked: false, started: started, respond: respond)
+        }
+        if let record = store.lookup(key) {
+            return finish(admissionRequest, record: record, looked: false, started: started, respond: respond)
+        }
+        guard let missResolver, lookupGracePeriod > .zero else {
+            return finish(admissionRequest, record: nil, looked: false, started: started, respond: respond)
+        }
+        // A pod always has an existing ServiceAccount (the API server checks first): a miss means the
+        // watch lags. Ask the API server directly, within the grace period, without blocking this loop.
+        let endpoint = self
+        missResolver.resolve(key, deadline: ContinuousClock.now + lookupGracePeriod) { record in
+            endpoint.finish(admissionRequest, record: record, looked: true, started: started, respond: respond)
+        }
+    }
+
+    private func finish(_ request: AdmissionRequest, record: ServiceAccountRecord?, looked: Bool,
+                        started: ContinuousClock.Instant, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let outcome = service.respond(to: request, record: record)
+        let result = Self.result(of: outcome, recordFound: record != nil)
+        let mode = Self.metricMode(outcome.decision?.mode)
+        metrics.admission(mode: mode, result: result, duration: ContinuousClock.now - started)
+        log(request, outcome: outcome, result: result, lookedUp: looked)
+        respond(.json(outcome.status, outcome.body))
+    }
+
+    /// One line per admission decision.
+    private func log(_ request: AdmissionRequest, outcome: AdmissionOutcome, result: String, lookedUp: Bool) {
+        var metadata: Logger.Metadata = ["uid": "\(request.uid)", "namespace": "\(request.namespace)", "result": "\(result)"]
+        if request.dryRun { metadata["dryRun"] = "true" }
+        if lookedUp { metadata["lookup"] = "api" }
+        if let decision = outcome.decision {
+            metadata["pod"] = "\(decision.podName)"
+            metadata["serviceAccount"] = "\(decision.serviceAccount)"
+            metadata["mode"] = "\(Self.metricMode(decision.mode))"
+            metadata["mutated"] = "\(decision.mutated)"
+            metadata["reason"] = "\(decision.reason)"
+            if let role = decision.roleARN { metadata["role"] = "\(role)" }
+            if !decision.warnings.isEmpty { metadata["warnings"] = .array(decision.warnings.map { .string($0) }) }
+            logger.info("admission decision", metadata: metadata)
+        } else {
+            metadata["error"] = "\(outcome.error ?? "unknown")"
+            logger.warning("admission denied: the object is not a decodable Pod", metadata: metadata)
+        }
+    }
+
+    static func metricMode(_ mode: MutationDecision.Mode?) -> String {
+        switch mode {
+        case .webIdentity?: "sts_web_identity"
+        case .containerCredentials?: "container_credentials"
+        case .none?, nil: "none"
+        }
+    }
+
+    static func result(of outcome: AdmissionOutcome, recordFound: Bool) -> String {
+        guard let decision = outcome.decision else { return "denied" }
+        if decision.mutated { return "mutated" }
+        if decision.mode != .none { return "unchanged" }
+        return recordFound ? "skipped" : "sa_missing"
+    }
+
+    /// `application/json`, with parameters such as `charset` allowed; case-insensitive.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.filter { $0 != " " && $0 != "\t" }.lowercased() == "application/json"
+    }
+}
