@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func includeEmptyKeyIDAppendsAKidlessCopyOfEveryKey() throws {
-        let keys = try PublicKeyFile.load(TemporaryFile.write(Fixtures.rsaPublicKey + Fixtures.ecPublicKey))
+        let keys = try PublicKeyFile.load(TemporaryFile.write(Fixtures.rsaPublicKey + "\n" + Fixtures.ecPublicKey))
         let entries = try #require(JSONWebKeySet.document(for: keys, includeEmptyKeyID: true)["keys"]?.array)
         #expect(entries.map { $0["kid"] } == [.string(Fixtures.rsaKeyID), .string(Fixtures.ecKeyID), "", ""])
         #expect(entries[2]["n"] == entries[0]["n"])
@@ -36,7 +36,7 @@ import Testing
         #expect(plain["id_token_signing_alg_values_supported"] == ["RS256"])
         #expect(plain["claims_supported"] == ["sub", "iss"])
 
-        let keys = try PublicKeyFile.load(TemporaryFile.write(Fixtures.rsaPublicKey + Fixtures.ecPublicKey))
+        let keys = try PublicKeyFile.load(TemporaryFile.write(Fixtures.rsaPublicKey + "\n" + Fixtures.ecPublicKey))
         let withKeys = try DiscoveryDocument.document(issuer: issuer, jwksURI: "https://cdn.example.com/keys.json", keys: keys)
         #expect(withKeys["jwks_uri"] == "https://cdn.example.com/keys.json")
         #expect(withKeys["id_token_signing_alg_values_supported"] == ["ES256", "RS256"])
