@@ -1,0 +1,233 @@
+# Shared by bench/run.sh and bench/scale.sh (sourced, not run).
+# Everything binds 127.0.0.1, every wait has a deadline, and every process started here is stopped
+# by its PID on exit (bench_cleanup runs from the EXIT trap).
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+SWIFT=${SWIFT:-swift}
+PYTHON=${PYTHON:-python3}
+# Release build in its own scratch path, so a benchmark never waits on (or disturbs) a debug build.
+BENCH_SCRATCH_PATH=${BENCH_SCRATCH_PATH:-$ROOT/.build-bench}
+# Set WEBHOOK_BIN to benchmark an existing binary instead of building one.
+WEBHOOK_BIN=${WEBHOOK_BIN:-}
+GENERATE="$PYTHON $BENCH_DIR/requests/generate.py"
+RESULTS_PY="$PYTHON $BENCH_DIR/lib/results.py"
+READY_TIMEOUT=${BENCH_READY_TIMEOUT:-60}
+
+WORK=""
+WEBHOOK_PID=""
+LAUNCHER_PID=""
+NGINX_PID=""
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+bench_init() {
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/webhook-bench.XXXXXX")
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+  log "work folder $WORK (kept with BENCH_KEEP=1)"
+}
+
+bench_cleanup() {
+  local status=$?
+  stop_webhook
+  stop_nginx
+  if [ -n "$WORK" ] && [ "${BENCH_KEEP:-0}" != 1 ]; then rm -rf "$WORK"; fi
+  return $status
+}
+
+# Installs nginx and h2load when missing (Debian packages; idempotent, no network when present).
+ensure_tools() {
+  local missing="" package
+  for package in nginx nghttp2-client curl openssl python3; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+  done
+  if [ -n "$missing" ]; then
+    log "installing$missing"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
+  command -v h2load >/dev/null || die "h2load not found after installing nghttp2-client"
+  [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || die "nginx not found after installing it"
+}
+
+nginx_bin() { command -v nginx 2>/dev/null || echo /usr/sbin/nginx; }
+
+# Builds the release binary (unless WEBHOOK_BIN is set) and sets WEBHOOK_BIN.
+build_release() {
+  if [ -n "$WEBHOOK_BIN" ]; then
+    [ -x "$WEBHOOK_BIN" ] || die "WEBHOOK_BIN=$WEBHOOK_BIN is not an executable"
+    log "using WEBHOOK_BIN=$WEBHOOK_BIN"
+    return
+  fi
+  log "building release into $BENCH_SCRATCH_PATH"
+  (cd "$ROOT" && "$SWIFT" build -c release --scratch-path "$BENCH_SCRATCH_PATH" --product webhook) >&2 \
+    || die "release build failed"
+  WEBHOOK_BIN="$(cd "$ROOT" && "$SWIFT" build -c release --scratch-path "$BENCH_SCRATCH_PATH" --show-bin-path)/webhook"
+}
+
+make_certs() {
+  "$ROOT/certs/generate.sh" "$WORK/certs" >/dev/null || die "certs/generate.sh failed"
+  CERT="$WORK/certs/tls.crt"
+  KEY="$WORK/certs/tls.key"
+  CA="$WORK/certs/ca.crt"
+}
+
+# A free TCP port on 127.0.0.1 (the kernel picks it; nothing else in this script races for it).
+free_port() {
+  $PYTHON -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_webhook SERVICE_ACCOUNTS [EXTRA FLAGS...]: sets WEBHOOK_PID, WEBHOOK_PORT, METRICS_PORT, READY_MS.
+start_webhook() {
+  local accounts=$1
+  shift
+  WEBHOOK_PORT=$(free_port)
+  METRICS_PORT=$(free_port)
+  while [ "$METRICS_PORT" = "$WEBHOOK_PORT" ]; do METRICS_PORT=$(free_port); done
+  local info="$WORK/webhook.info"
+  rm -f "$info"
+  $PYTHON "$BENCH_DIR/lib/launch.py" --ready-url "http://127.0.0.1:$METRICS_PORT/readyz" \
+    --info "$info" --log "$WORK/webhook.log" --timeout "$READY_TIMEOUT" -- \
+    "$WEBHOOK_BIN" serve --cert "$CERT" --key "$KEY" --bind-address 127.0.0.1 \
+    --port "$WEBHOOK_PORT" --metrics-port "$METRICS_PORT" --service-accounts "$accounts" \
+    --shutdown-delay 0s --log-level warning "$@" &
+  LAUNCHER_PID=$!
+  wait_for_file "$info" $((READY_TIMEOUT + 10)) || die "the webhook launcher wrote nothing (see $WORK/webhook.log)"
+  local first rest
+  read -r first rest <"$info"
+  if [ "$first" = failed ]; then
+    tail -n 20 "$WORK/webhook.log" >&2
+    LAUNCHER_PID=""
+    die "webhook: $rest"
+  fi
+  WEBHOOK_PID=$first
+  READY_MS=$rest
+}
+
+stop_webhook() {
+  if [ -n "$WEBHOOK_PID" ] && kill -0 "$WEBHOOK_PID" 2>/dev/null; then
+    kill -TERM "$WEBHOOK_PID" 2>/dev/null || true
+    wait_for_exit "$WEBHOOK_PID" 15 || kill -KILL "$WEBHOOK_PID" 2>/dev/null || true
+  fi
+  if [ -n "$LAUNCHER_PID" ]; then wait "$LAUNCHER_PID" 2>/dev/null || true; fi
+  WEBHOOK_PID=""
+  LAUNCHER_PID=""
+}
+
+# start_nginx ANSWER_FILE: serves ANSWER_FILE at /mutate; sets NGINX_PORT, NGINX_PID.
+start_nginx() {
+  local answer=$1
+  NGINX_PORT=$(free_port)
+  mkdir -p "$WORK/nginx-html" "$WORK/nginx-tmp"
+  cp "$answer" "$WORK/nginx-html/mutate"
+  # nginx's workers drop root (to nobody): let them reach the answer, not the key next to it.
+  chmod 711 "$WORK"
+  chmod 755 "$WORK/nginx-html"
+  chmod 644 "$WORK/nginx-html/mutate"
+  sed -e "s|@WORK@|$WORK|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@CERT@|$CERT|g" -e "s|@KEY@|$KEY|g" \
+    -e "s|@WORKERS@|$(nproc)|g" "$BENCH_DIR/nginx.conf.template" >"$WORK/nginx.conf"
+  "$(nginx_bin)" -q -c "$WORK/nginx.conf" -p "$WORK/" || die "nginx did not start (see $WORK/nginx-error.log)"
+  wait_for_file "$WORK/nginx.pid" 10 || die "nginx wrote no pid file"
+  NGINX_PID=$(cat "$WORK/nginx.pid")
+  local deadline=$((SECONDS + 10))
+  until curl -sk -o /dev/null --max-time 1 "https://127.0.0.1:$NGINX_PORT/mutate"; do
+    [ $SECONDS -lt $deadline ] || die "nginx is not answering on 127.0.0.1:$NGINX_PORT"
+    sleep 0.05
+  done
+}
+
+# Swaps the file nginx serves (for the size curve); nginx reads it per request.
+nginx_answer() { cp "$1" "$WORK/nginx-html/mutate" && chmod 644 "$WORK/nginx-html/mutate"; }
+
+stop_nginx() {
+  if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
+    kill -QUIT "$NGINX_PID" 2>/dev/null || true
+    wait_for_exit "$NGINX_PID" 15 || kill -KILL "$NGINX_PID" 2>/dev/null || true
+  fi
+  NGINX_PID=""
+}
+
+wait_for_file() {
+  local deadline=$((SECONDS + $2))
+  until [ -s "$1" ]; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.02
+  done
+}
+
+wait_for_exit() {
+  local deadline=$((SECONDS + $2))
+  while kill -0 "$1" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.05
+  done
+}
+
+# POSTs REQUEST to the webhook and writes its answer to OUT; fails unless it is an allowed
+# AdmissionReview carrying a JSON Patch that sets AWS_ROLE_ARN (so the benchmark measures mutation).
+fetch_answer() {
+  local request=$1 out=$2
+  curl -sS --http2 --cacert "$CA" --max-time 30 -H 'Content-Type: application/json' \
+    --data-binary "@$request" -o "$out" -w '%{http_code}' \
+    "https://localhost:$WEBHOOK_PORT/mutate?timeout=10s" --resolve "localhost:$WEBHOOK_PORT:127.0.0.1" \
+    >"$WORK/fetch.status" || die "POST /mutate failed"
+  [ "$(cat "$WORK/fetch.status")" = 200 ] || die "POST /mutate answered $(cat "$WORK/fetch.status"): $(head -c 400 "$out")"
+  $RESULTS_PY check-answer "$out" || die "the webhook's answer to $request is not the expected mutation"
+}
+
+# Size of the pod inside an AdmissionReview file, as compact JSON.
+pod_bytes() {
+  $PYTHON -c 'import json, sys
+pod = json.load(open(sys.argv[1]))["request"]["object"]
+print(len(json.dumps(pod, separators=(",", ":"), ensure_ascii=False).encode()))' "$1"
+}
+
+# Resident memory of a process, in KiB: rss_kb PID [VmRSS|VmHWM].
+rss_kb() { awk -v field="${2:-VmRSS}:" '$1 == field { print $2 }' "/proc/$1/status"; }
+
+# CPU time (user + system, clock ticks) of a process and, for nginx, its workers.
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    # Fields 14 and 15 (utime, stime), counted after the ")" that ends the command name.
+    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+  done
+  echo "$total"
+}
+
+nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" 2>/dev/null); }
+
+# run_h2load LABEL EXTRA-JSON URL BODY PIDS H2LOAD-FLAGS...: one bounded h2load run; appends a JSON
+# line (throughput, latency percentiles, server CPU per request, RSS of PIDS right after the run,
+# EXTRA-JSON's fields) to $RESULTS.
+run_h2load() {
+  local label=$1 extra=$2 url=$3 body=$4 pids=$5
+  shift 5
+  local out="$WORK/h2load.out" requests_log="$WORK/h2load.log"
+  local before after
+  rm -f "$requests_log"  # h2load appends
+  before=$(cpu_ticks $pids)
+  timeout 300 h2load "$@" -d "$body" -H 'Content-Type: application/json' -H 'Accept: application/json, */*' \
+    --log-file="$requests_log" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "h2load failed ($label)"; }
+  after=$(cpu_ticks $pids)
+  $RESULTS_PY record --label "$label" --extra "$extra" --h2load-output "$out" --h2load-log "$requests_log" \
+    --cpu-ticks $((after - before)) --ticks-per-second "$(getconf CLK_TCK)" --rss-pids "$pids" >>"$RESULTS" \
+    || { cat "$out" >&2; die "h2load run $label did not succeed"; }
+}
+
+describe_machine() {
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+  echo "memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "swift: $("$SWIFT" --version 2>/dev/null | head -n 1)"
+  echo "nginx: $("$(nginx_bin)" -v 2>&1 | sed 's/.*: //'), h2load: $(h2load --version 2>/dev/null | head -n 1)"
+  echo "openssl: $(openssl version)"
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- Sources 2>/dev/null || echo ' (Sources modified)')"
+}

@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Records and summarises benchmark measurements (one JSON object per line).
+
+  results.py check-answer ANSWER
+      Exits 1 unless ANSWER is an allowed AdmissionReview response with a JSON Patch that sets
+      AWS_ROLE_ARN (so a benchmark never measures an error or a no-op answer by mistake).
+  results.py record --label L --h2load-output OUT --h2load-log LOG --cpu-ticks N --ticks-per-second T
+      Prints one JSON line for an h2load run: req/s, latency percentiles from the per-request
+      log, server CPU time per request, server RSS after the run. Exits 1 when requests failed with an HTTP error.
+  results.py throughput RESULTS [--facts FACTS]
+      The `make bench` summary: medians over rounds per server and protocol, ratio webhook/nginx.
+  results.py sizes RESULTS
+      The `make bench-scale` size curve: cost per request by request size and the linearity check.
+  results.py accounts RESULTS
+      The `make bench-scale` ServiceAccount table: ready time, RSS, throughput per account count.
+"""
+import argparse
+import base64
+import json
+import re
+import statistics
+import sys
+
+# Targets of issue 7 (benchmarks, not pass/fail tests: they are reported, never asserted).
+TARGET_RATIO = {"h2": 0.85, "h1": 0.75}
+TARGET_IDLE_RSS_10K_MB = 30
+TARGET_RSS_100K_MB = 100
+TARGET_READY_100K_MS = 1000
+APISERVER_TIMEOUT_MS = 10_000
+
+
+def check_answer(path):
+    with open(path, "rb") as f:
+        review = json.load(f)
+    response = review.get("response") or {}
+    problems = []
+    if review.get("kind") != "AdmissionReview":
+        problems.append("kind is not AdmissionReview")
+    if response.get("allowed") is not True:
+        problems.append("response.allowed is not true")
+    if response.get("patchType") != "JSONPatch" or not response.get("patch"):
+        problems.append("no JSONPatch in the response")
+    else:
+        patch = json.loads(base64.b64decode(response["patch"]))
+        if "AWS_ROLE_ARN" not in json.dumps(patch):
+            problems.append("the patch does not set AWS_ROLE_ARN")
+    for problem in problems:
+        print(f"{path}: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+UNIT_US = {"us": 1.0, "ms": 1000.0, "s": 1_000_000.0}
+
+
+def duration_us(text):
+    match = re.fullmatch(r"([0-9.]+)(us|ms|s)", text)
+    return float(match.group(1)) * UNIT_US[match.group(2)]
+
+
+def percentile(sorted_values, fraction):
+    if not sorted_values:
+        return None
+    index = min(len(sorted_values) - 1, max(0, round(fraction * (len(sorted_values) - 1))))
+    return sorted_values[index]
+
+
+def record(args):
+    with open(args.h2load_output) as f:
+        text = f.read()
+    finished = re.search(r"finished in ([0-9.]+)s, ([0-9.]+) req/s", text)
+    counts = re.search(r"requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, "
+                       r"(\d+) errored, (\d+) timeout", text)
+    codes = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text)
+    timing = re.search(r"time for request:\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)", text)
+    protocol = re.search(r"Application protocol: (\S+)", text)
+    if not (finished and counts and codes and timing):
+        print("h2load output not understood", file=sys.stderr)
+        return 1
+    total, done, succeeded, failed, errored, timeouts = map(int, counts.groups())
+    two, three, four, five = map(int, codes.groups())
+    if succeeded == 0 or three + four + five > 0:
+        print(f"{args.label}: {succeeded} succeeded, status codes 3xx={three} 4xx={four} 5xx={five}",
+              file=sys.stderr)
+        return 1
+    latencies = []
+    with open(args.h2load_log) as f:
+        for line in f:
+            fields = line.split("\t")
+            if len(fields) >= 3 and fields[1].startswith("2"):
+                latencies.append(int(fields[2]))
+    latencies.sort()
+    seconds = args.cpu_ticks / args.ticks_per_second
+    row = {
+        "label": args.label,
+        "protocol": protocol.group(1) if protocol else None,
+        "seconds": float(finished.group(1)),
+        "rps": float(finished.group(2)),
+        "succeeded": succeeded,
+        # Requests cut off when a -D run ends show up as errored: expected, at most clients x streams.
+        "unfinished": failed,
+        "latency_us": {
+            "mean": duration_us(timing.group(3)),
+            "p50": percentile(latencies, 0.50),
+            "p90": percentile(latencies, 0.90),
+            "p99": percentile(latencies, 0.99),
+            "max": latencies[-1] if latencies else duration_us(timing.group(2)),
+        },
+        "server_cpu_us_per_request": round(seconds * 1e6 / succeeded, 2),
+    }
+    if args.rss_pids:
+        row["rss_after_kb"] = sum(status_kb(pid, "VmRSS") for pid in args.rss_pids.split())
+        row["rss_peak_kb"] = sum(status_kb(pid, "VmHWM") for pid in args.rss_pids.split())
+    for key, value in json.loads(args.extra or "{}").items():
+        row[key] = value
+    print(json.dumps(row))
+    return 0
+
+
+def status_kb(pid, field):
+    """A memory figure from /proc/PID/status, in KiB (0 when the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def load(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def fmt_us(value):
+    if value is None:
+        return "-"
+    return f"{value / 1000:.2f} ms" if value >= 1000 else f"{value:.0f} us"
+
+
+def throughput(args):
+    rows = load(args.results)
+    facts = json.load(open(args.facts)) if args.facts else {}
+    print()
+    print("| protocol | server | req/s (median) | req/s per round | p50 | p99 | max | server CPU/request |")
+    print("|---|---|---|---|---|---|---|---|")
+    ratios = {}
+    for protocol in ("h2", "h1"):
+        medians = {}
+        for server in ("webhook", "nginx"):
+            runs = [r for r in rows if r.get("server") == server and r.get("mode") == protocol]
+            if not runs:
+                continue
+            rps = statistics.median(r["rps"] for r in runs)
+            medians[server] = rps
+            p50 = statistics.median(r["latency_us"]["p50"] for r in runs)
+            p99 = statistics.median(r["latency_us"]["p99"] for r in runs)
+            worst = max(r["latency_us"]["max"] for r in runs)
+            cpu = statistics.median(r["server_cpu_us_per_request"] for r in runs)
+            per_round = " ".join(f"{r['rps']:.0f}" for r in runs)
+            name = "HTTP/2 -c10 -m10" if protocol == "h2" else "HTTP/1.1 --h1 -c10"
+            print(f"| {name} | {server} | {rps:.0f} | {per_round} | {fmt_us(p50)} | {fmt_us(p99)} | "
+                  f"{fmt_us(worst)} | {cpu:.1f} us |")
+        if "webhook" in medians and "nginx" in medians:
+            # The median of the per-round ratios (each round runs both back to back, so a load spike
+            # from elsewhere hits a pair, not one side).
+            pairs = {}
+            for r in rows:
+                if r.get("mode") == protocol:
+                    pairs.setdefault(r["round"], {})[r["server"]] = r["rps"]
+            round_ratios = [p["webhook"] / p["nginx"] for p in pairs.values() if "webhook" in p and "nginx" in p]
+            ratios[protocol] = statistics.median(round_ratios)
+    print()
+    for protocol, ratio in ratios.items():
+        target = TARGET_RATIO[protocol]
+        verdict = "meets" if ratio >= target else "BELOW"
+        name = "HTTP/2" if protocol == "h2" else "HTTP/1.1 keep-alive"
+        print(f"ratio webhook/nginx, {name}: {ratio:.2f} (median of rounds; target >= {target}: {verdict})")
+    if facts:
+        print(f"time from start to ready: {facts['ready_ms']:.0f} ms "
+              f"({facts['accounts']} ServiceAccounts from a local file)")
+        idle = facts["rss_idle_kb"] / 1024
+        verdict = "meets" if idle <= TARGET_IDLE_RSS_10K_MB else "ABOVE"
+        print(f"webhook RSS: idle {idle:.1f} MB (target <= {TARGET_IDLE_RSS_10K_MB} MB: {verdict}), "
+              f"after load {facts['rss_after_kb'] / 1024:.1f} MB, peak {facts['rss_peak_kb'] / 1024:.1f} MB")
+        print(f"nginx RSS (master + workers) after load: {facts['nginx_rss_after_kb'] / 1024:.1f} MB")
+    return 0
+
+
+def sizes(args):
+    rows = [r for r in load(args.results) if r.get("kind") == "size"]
+    print()
+    print("| request bytes | answer bytes | webhook us/request | nginx us/request | webhook - nginx | "
+          "webhook CPU us/request | webhook CPU ns/byte | max latency |")
+    print("|---|---|---|---|---|---|---|---|")
+    by_size = {}
+    for r in rows:
+        by_size.setdefault(r["bytes"], {})[r["server"]] = r
+    points = []
+    for size in sorted(by_size):
+        w, n = by_size[size].get("webhook"), by_size[size].get("nginx")
+        if not w:
+            continue
+        w_us = w["latency_us"]["mean"]
+        n_us = n["latency_us"]["mean"] if n else None
+        cpu = w["server_cpu_us_per_request"]
+        points.append((size, cpu, w))
+        diff = f"{w_us - n_us:.0f}" if n_us is not None else "-"
+        print(f"| {size} | {w.get('answer_bytes', '-')} | {w_us:.0f} | "
+              f"{'-' if n_us is None else f'{n_us:.0f}'} | {diff} | {cpu:.0f} | {cpu * 1000 / size:.2f} | "
+              f"{fmt_us(w['latency_us']['max'])} |")
+    if len(points) >= 3:
+        # Linear growth means the cost per byte levels off as requests grow; a quadratic step makes
+        # it climb with size. Compare the largest two points' cost per byte.
+        (s1, c1, _), (s2, c2, big) = points[-2], points[-1]
+        per_byte_ratio = (c2 / s2) / (c1 / s1)
+        verdict = "roughly linear" if per_byte_ratio < 1.5 else "SUPERLINEAR"
+        print()
+        print(f"cost per byte at {s2} B / at {s1} B: {per_byte_ratio:.2f} ({verdict}; 1.0 = linear, "
+              f"{s2 / s1:.0f} for quadratic)")
+        worst = big["latency_us"]["max"] / 1000
+        verdict = "well under" if worst < APISERVER_TIMEOUT_MS / 10 else "NOT well under"
+        print(f"largest request ({s2} B): slowest answer {worst:.1f} ms ({verdict} the apiserver's 10 s timeout)")
+    return 0
+
+
+def accounts(args):
+    rows = [r for r in load(args.results) if r.get("kind") == "accounts"]
+    print()
+    print("| ServiceAccounts | annotated | ready (load) | RSS idle | RSS after load | req/s HTTP/2 | "
+          "server CPU/request |")
+    print("|---|---|---|---|---|---|---|")
+    for r in sorted(rows, key=lambda r: r["accounts"]):
+        rps = f"{r['rps']:.0f}" if r.get("rps") else "-"
+        cpu = f"{r['server_cpu_us_per_request']:.1f} us" if r.get("server_cpu_us_per_request") else "-"
+        print(f"| {r['accounts']} | {r['annotated']} | {r['ready_ms']:.0f} ms | {r['rss_idle_kb'] / 1024:.1f} MB | "
+              f"{r['rss_after_kb'] / 1024:.1f} MB | {rps} | {cpu} |")
+    print()
+    for r in rows:
+        if r["accounts"] == 10_000 or r["accounts"] == 10_001:
+            verdict = "meets" if r["rss_idle_kb"] / 1024 <= TARGET_IDLE_RSS_10K_MB else "ABOVE"
+            print(f"10k accounts: idle RSS {r['rss_idle_kb'] / 1024:.1f} MB (target <= {TARGET_IDLE_RSS_10K_MB} MB: {verdict})")
+        if r["accounts"] == 100_000:
+            verdict = "meets" if r["rss_after_kb"] / 1024 <= TARGET_RSS_100K_MB else "ABOVE"
+            print(f"100k accounts: RSS after load {r['rss_after_kb'] / 1024:.1f} MB "
+                  f"(target <= {TARGET_RSS_100K_MB} MB: {verdict})")
+            verdict = "meets" if r["ready_ms"] < TARGET_READY_100K_MS else "ABOVE"
+            print(f"100k accounts: ready in {r['ready_ms']:.0f} ms (target < {TARGET_READY_100K_MS} ms: {verdict})")
+    with_rps = sorted((r for r in rows if r.get("server_cpu_us_per_request")), key=lambda r: r["accounts"])
+    if len(with_rps) >= 2:
+        first, last = with_rps[0], with_rps[-1]
+        growth = last["server_cpu_us_per_request"] / first["server_cpu_us_per_request"]
+        verdict = "flat (O(1) lookups)" if growth < 1.3 else "GROWS with the account count"
+        print(f"CPU per request, {last['accounts']} vs {first['accounts']} accounts: x{growth:.2f} ({verdict})")
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check-answer")
+    c.add_argument("answer")
+    r = sub.add_parser("record")
+    r.add_argument("--label", required=True)
+    r.add_argument("--h2load-output", required=True)
+    r.add_argument("--h2load-log", required=True)
+    r.add_argument("--cpu-ticks", type=int, required=True)
+    r.add_argument("--ticks-per-second", type=int, required=True)
+    r.add_argument("--extra", help="a JSON object merged into the row")
+    r.add_argument("--rss-pids", help="processes whose VmRSS/VmHWM (summed) to record after the run")
+    for name in ("throughput", "sizes", "accounts"):
+        p = sub.add_parser(name)
+        p.add_argument("results")
+        if name == "throughput":
+            p.add_argument("--facts")
+    args = parser.parse_args()
+    if args.command == "check-answer":
+        return check_answer(args.answer)
+    return {"record": record, "throughput": throughput, "sizes": sizes, "accounts": accounts}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
