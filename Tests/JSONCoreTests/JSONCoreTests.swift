@@ -1,0 +1,97 @@
+import JSONCore
+import PropertyBased
+import Testing
+
+@Suite("JSONCore parser, serializer and patch")
+struct JSONCoreTests {
+    @Test func escapesAndSurrogatesDecode() throws {
+        let value = try JSON.parse(#"["\"\\\/\b\f\n\r\t", "\u00e9\u20AC", "\ud83d\ude00", "\ud800x", "\udc00"]"#)
+        #expect(value[0]?.string == "\"\\/\u{08}\u{0C}\n\r\t")
+        #expect(value[1]?.string == "é€")
+        #expect(value[2]?.string == "😀")
+        #expect(value[3]?.string == "\u{FFFD}x")
+        #expect(value[4]?.string == "\u{FFFD}")
+    }
+
+    @Test func numbersKeepTheirText() throws {
+        let value = try JSON.parse("[0, -0, 1.50, 1e3, -2.5E-7, 9223372036854775808]")
+        #expect(value.array?.compactMap(\.number?.text) == ["0", "-0", "1.50", "1e3", "-2.5E-7", "9223372036854775808"])
+        #expect(JSON.serializeToString(value) == "[0,-0,1.50,1e3,-2.5E-7,9223372036854775808]")
+    }
+
+    @Test(arguments: ["01", "1.", ".5", "-", "1e", "+1", "0x1", "NaN", "[1,]", "{\"a\":1,}", "{a:1}", "\"\u{01}\"", "\"\\x\"",
+                      "\"\\u12G4\"", "tru", "[1] x", "", "\"unterminated"])
+    func invalidDocumentsAreRejected(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSON.parse(text) }
+    }
+
+    @Test func depthIsLimited() throws {
+        let deep = String(repeating: "[", count: 129) + String(repeating: "]", count: 129)
+        #expect(throws: JSONParseError.self) { try JSON.parse(deep) }
+        let fine = String(repeating: "[", count: 128) + String(repeating: "]", count: 128)
+        _ = try JSON.parse(fine)
+    }
+
+    @Test func invalidUTF8IsRejectedWithItsPosition() {
+        do {
+            _ = try JSON.parse([0x5B, 0x0A, 0x20, 0x22, 0xC3, 0x28, 0x22, 0x5D])
+            Issue.record("accepted invalid UTF-8")
+        } catch {
+            #expect(error.reason.contains("UTF-8"))
+            #expect(error.line == 2)
+        }
+    }
+
+    @Test func errorPositionsPointAtTheProblem() {
+        do {
+            _ = try JSON.parse("{\n  \"a\": tru\n}")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.line == 2 && error.column == 8, "\(error)")
+        }
+    }
+
+    @Test func duplicateKeysLastWins() throws {
+        #expect(try JSON.parse(#"{"a":1,"a":2}"#)["a"]?.int64 == 2)
+    }
+
+    @Test func stringsRoundTrip() async {
+        await propertyCheck(count: 300, input: Gen.int(in: 0...0x10FFFF).array(of: 0...20)) { codes in
+            let string = String(String.UnicodeScalarView(codes.compactMap(Unicode.Scalar.init)))
+            var bytes: [UInt8] = []
+            JSON.writeString(string, into: &bytes)
+            #expect((try? JSON.parse(bytes))?.string == string)
+        }
+    }
+
+    @Test func controlCharactersAreEscaped() {
+        var bytes: [UInt8] = []
+        JSON.writeString("a\u{01}\u{1F}\"\\\n", into: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == #""a\u0001\u001f\"\\\n""#)
+    }
+
+    @Test func documentsRoundTripThroughPrettyAndCompact() throws {
+        let text = #"{"b":[true,false,null,{"c":"d"}],"a":-1.0e+2,"e":{}}"#
+        let value = try JSON.parse(text)
+        #expect(JSON.serializeToString(value) == text)
+        #expect(try JSON.parse(JSON.serializePretty(value)) == value)
+    }
+
+    @Test func patchAddsWithEscapedPointers() throws {
+        let document = try JSON.parse(#"{"metadata":{"labels":{}},"list":[1,3]}"#)
+        let patched = try JSONPatch.apply([
+            .add("/metadata/labels/" + JSONPointer.escape("eks.amazonaws.com/pod-identity"), "enabled"),
+            .add("/list/1", 2), .add("/list/-", 4),
+        ], to: document)
+        #expect(JSON.serializeToString(patched) == #"{"metadata":{"labels":{"eks.amazonaws.com/pod-identity":"enabled"}},"list":[1,2,3,4]}"#)
+        #expect(throws: JSONPatchError.self) { try JSONPatch.apply([.add("/missing/x", 1)], to: document) }
+    }
+
+    @Test func base64RoundTrips() async {
+        await propertyCheck(count: 200, input: Gen.int(in: 0...255).array(of: 0...40)) { ints in
+            let bytes = ints.map(UInt8.init)
+            #expect(Base64.decode(Base64.encode(bytes)) == bytes)
+        }
+        #expect(Base64.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw==")
+    }
+}
