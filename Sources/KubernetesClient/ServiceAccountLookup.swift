@@ -53,8 +53,9 @@ public final class ServiceAccountLookup: Sendable {
         state = Mutex(State(bucket: TokenBucket(rate: requestsPerSecond, burst: burst)))
     }
 
-    /// Resolves `key` and calls `completion` exactly once, from another thread (or at once when the answer
-    /// is known without I/O), no later than about `deadline`. Never blocks the caller.
+    /// Resolves `key` and calls `completion` exactly once, no later than about `deadline`. Never blocks the
+    /// caller: an answer known without I/O (in the store, negatively cached, rate limited) is delivered before
+    /// `lookup` returns, on the caller's thread; a GET delivers it from the lookup's own thread.
     public func lookup(_ key: ServiceAccountKey, deadline: ContinuousClock.Instant, completion: @escaping Completion) {
         metrics.serviceAccountCacheMiss()
         if let record = store.lookup(key) {  // the watch caught up meanwhile

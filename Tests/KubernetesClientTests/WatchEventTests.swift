@@ -36,12 +36,4 @@ import Testing
         let unannotated = try #require(ServiceAccountMetadata.entry(of: try JSON.parse(#"{"metadata":{"name":"a","namespace":"b"}}"#), prefix: "p"))
         #expect(unannotated.record.annotations.isEmpty)
     }
-
-    @Test func debugDumpListsStoredAnnotationsSorted() {
-        let store = ServiceAccountStore()
-        store.upsert(ServiceAccountKey(namespace: "b", name: "x"), ServiceAccountRecord(annotations: ["role-arn": "r2"]))
-        store.upsert(ServiceAccountKey(namespace: "a", name: "y"), ServiceAccountRecord(annotations: ["role-arn": "r1", "audience": "s"]))
-        #expect(JSON.serializeToString(store.debugJSON())
-            == #"{"a/y":{"annotations":{"audience":"s","role-arn":"r1"}},"b/x":{"annotations":{"role-arn":"r2"}}}"#)
-    }
 }
