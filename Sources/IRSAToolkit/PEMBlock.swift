@@ -9,43 +9,50 @@ struct PEMBlock {
 
     /// Every block in `bytes`, in order. Text around blocks is ignored, as OpenSSL does.
     static func all(in bytes: [UInt8], path: String, expected: String) throws(ToolkitError) -> [PEMBlock] {
+        guard !bytes.isEmpty else { throw .notPEM(path: path, expected: expected) }
         OpenSSLErrorQueue.clear()
-        let bio = bytes.withUnsafeBytes { BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }
-        // BIO_new_mem_buf does not copy: `bytes` must outlive the BIO, which `defer` guarantees below.
-        guard let bio else { throw .openSSLFailure(operation: "BIO_new_mem_buf", detail: "allocation failed") }
-        defer { BIO_free(bio) }
-        return try withExtendedLifetime(bytes) { () throws(ToolkitError) -> [PEMBlock] in
-            var blocks: [PEMBlock] = []
-            while true {
-                var name: UnsafeMutablePointer<CChar>?
-                var header: UnsafeMutablePointer<CChar>?
-                var data: UnsafeMutablePointer<UInt8>?
-                var length = 0
-                guard PEM_read_bio(bio, &name, &header, &data, &length) == 1 else {
-                    let code = ERR_peek_last_error()
-                    // "no start line" is how OpenSSL says there are no more blocks.
-                    if code == 0 || ERR_GET_REASON(code) == PEM_R_NO_START_LINE {
-                        OpenSSLErrorQueue.clear()
-                        break
-                    }
-                    throw .malformedPEM(path: path, detail: OpenSSLErrorQueue.drainMessage(fallback: "unreadable block"))
-                }
-                defer {
-                    openSSLFree(name)
-                    openSSLFree(header)
-                    if let data {
-                        // Private keys pass through here: wipe the decoded copy before freeing it.
-                        OPENSSL_cleanse(data, length)
-                        openSSLFree(data)
-                    }
-                }
-                blocks.append(PEMBlock(
-                    label: name.map { String(cString: $0) } ?? "",
-                    headers: header.map { String(cString: $0) } ?? "",
-                    der: data.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []))
+        // BIO_new_mem_buf does not copy: the BIO is used and freed inside the closure, while the pointer is valid.
+        let outcome: Result<[PEMBlock], ToolkitError> = bytes.withUnsafeBytes { raw in
+            guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)) else {
+                return .failure(.openSSLFailure(operation: "BIO_new_mem_buf", detail: "allocation failed"))
             }
-            guard !blocks.isEmpty else { throw .notPEM(path: path, expected: expected) }
-            return blocks
+            defer { BIO_free(bio) }
+            return Result { () throws(ToolkitError) in try readBlocks(from: bio, path: path) }
+        }
+        let blocks = try outcome.get()
+        guard !blocks.isEmpty else { throw .notPEM(path: path, expected: expected) }
+        return blocks
+    }
+
+    private static func readBlocks(from bio: OpaquePointer, path: String) throws(ToolkitError) -> [PEMBlock] {
+        var blocks: [PEMBlock] = []
+        while true {
+            var name: UnsafeMutablePointer<CChar>?
+            var header: UnsafeMutablePointer<CChar>?
+            var data: UnsafeMutablePointer<UInt8>?
+            var length = 0
+            guard PEM_read_bio(bio, &name, &header, &data, &length) == 1 else {
+                let code = ERR_peek_last_error()
+                // "no start line" is how OpenSSL says there are no more blocks.
+                if code == 0 || ERR_GET_REASON(code) == PEM_R_NO_START_LINE {
+                    OpenSSLErrorQueue.clear()
+                    return blocks
+                }
+                throw .malformedPEM(path: path, detail: OpenSSLErrorQueue.drainMessage(fallback: "unreadable block"))
+            }
+            defer {
+                openSSLFree(name)
+                openSSLFree(header)
+                if let data {
+                    // Private keys pass through here: wipe the decoded copy before freeing it.
+                    OPENSSL_cleanse(data, length)
+                    openSSLFree(data)
+                }
+            }
+            blocks.append(PEMBlock(
+                label: name.map { String(cString: $0) } ?? "",
+                headers: header.map { String(cString: $0) } ?? "",
+                der: data.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []))
         }
     }
 }

@@ -54,6 +54,8 @@ import Testing
     @Test func nonPEMAndWrongBlocksAreRejectedNamingTheFile() throws {
         let text = TemporaryFile.write("just some text\n")
         #expect(throws: ToolkitError.notPEM(path: text, expected: PublicKeyFile.expectedContent)) { try PublicKeyFile.load(text) }
+        let empty = TemporaryFile.write("")
+        #expect(throws: ToolkitError.notPEM(path: empty, expected: PublicKeyFile.expectedContent)) { try PublicKeyFile.load(empty) }
         let certificate = TemporaryFile.write(Fixtures.rootCertificate)
         #expect(throws: ToolkitError.unsupportedPEMBlock(path: certificate, label: "CERTIFICATE", expected: PublicKeyFile.expectedContent)) {
             try PublicKeyFile.load(certificate)
