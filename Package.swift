@@ -82,6 +82,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // Benchmarks (release builds, run by `make bench-mutate`).
+        .executableTarget(
+            name: "mutate-bench", dependencies: ["Admission", "PodIdentity", "JSONCore"], path: "bench/mutate",
+            swiftSettings: swiftSettings),
+
         // Tests
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore",
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swiftSettings),
