@@ -1,6 +1,7 @@
 """Shared fixtures for the integration tests: the built binary, certificates and free ports."""
 import os
 import socket
+import ssl
 import subprocess
 import pathlib
 
@@ -39,10 +40,13 @@ class WebhookProcess:
         self.metrics_port = free_port()
         self.log_path = tmp_path / ("webhook-%d.log" % self.port)
         self.ca = str(certs / "ca.crt")
+        self.ssl_context = ssl.create_default_context(cafile=self.ca)
         cmd = [binary, "serve",
                "--cert", str(certs / "tls.crt"), "--key", str(certs / "tls.key"),
                "--bind-address", "127.0.0.1", "--port", str(self.port),
                "--metrics-port", str(self.metrics_port)] + list(args)
+        if "--shutdown-delay" not in args:
+            cmd += ["--shutdown-delay", "0s"]  # tests that measure the drain set their own
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
         if wait_ready:

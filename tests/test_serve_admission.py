@@ -42,7 +42,7 @@ def webhook(start_webhook, tmp_path):
 
 
 def client(webhook, http2=True):
-    return httpx.Client(http2=http2, verify=webhook.ca, timeout=10)
+    return httpx.Client(http2=http2, verify=webhook.ssl_context, timeout=10)
 
 
 def post(webhook, body, content_type="application/json", http2=True):

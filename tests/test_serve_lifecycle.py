@@ -48,7 +48,7 @@ class Load:
 
     def _run(self):
         body = json.dumps(review()).encode()
-        with httpx.Client(http2=True, verify=self.ca, timeout=5) as c:
+        with httpx.Client(http2=True, verify=ssl.create_default_context(cafile=self.ca), timeout=5) as c:
             for _ in range(self.max_requests):
                 if self._stop.is_set():
                     return
@@ -130,7 +130,7 @@ def test_broken_new_pair_keeps_the_old_one(start_webhook, manifests, tmp_path):
     webhook.wait_for(lambda: 'certificate_reloads_total{result="failure"}' in httpx.get(webhook.metrics_url + "/metrics").text,
                      "a failed reload to be counted")
     assert serving_certificate(webhook.port) == original
-    with httpx.Client(http2=True, verify=str(live / "ca.crt")) as c:
+    with httpx.Client(http2=True, verify=ssl.create_default_context(cafile=str(live / "ca.crt"))) as c:
         assert c.get(webhook.url + "/healthz").status_code == 200
     assert "error" in webhook.logs().lower()
 

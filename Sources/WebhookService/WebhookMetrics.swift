@@ -92,9 +92,11 @@ public final class WebhookMetrics: Sendable {
     public func certificateReloaded(success: Bool, notAfter: Int64?) {
         Counter(label: "certificate_reloads_total", dimensions: [("result", success ? "success" : "failure")],
                 factory: factory).increment()
-        if let notAfter {
-            Gauge(label: "serving_certificate_not_after_seconds", factory: factory).record(notAfter)
-        }
+        if let notAfter { servingCertificateNotAfter(notAfter) }
+    }
+
+    public func servingCertificateNotAfter(_ unixSeconds: Int64) {
+        Gauge(label: "serving_certificate_not_after_seconds", factory: factory).record(unixSeconds)
     }
 
     // MARK: ServiceAccount sources

@@ -51,7 +51,11 @@ public final class WebhookServer: Sendable {
         }
         let metricsEndpoint = MetricsEndpoint(
             metrics: metrics, health: HealthEndpoints(health: health),
-            beforeScrape: { metrics.serviceAccountCacheSize(store.count) }, cacheDump: cacheDump)
+            beforeScrape: {
+                metrics.serviceAccountCacheSize(store.count)
+                if let notAfter = tlsServer.servingCertificateNotAfter { metrics.servingCertificateNotAfter(notAfter) }
+            },
+            cacheDump: cacheDump)
         let metricsServer = HTTPServer(configuration: metricsServerConfiguration(), handler: metricsEndpoint, logger: logger,
                                        observer: ServerMetricsObserver(metrics: metrics, port: "metrics", logger: logger))
         do {
