@@ -2,7 +2,7 @@
 (tests/fake_apiserver.py) over HTTPS with real list/watch semantics, through a generated kubeconfig."""
 import base64
 import json
-import threading
+import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -51,7 +51,7 @@ def review(namespace, sa, uid="uid-1"):
 
 def injected_role(webhook, namespace, sa, uid="uid-1"):
     """The AWS_ROLE_ARN the webhook injects into a new pod of `namespace/sa`, or None when it does not mutate."""
-    with httpx.Client(verify=webhook.ca, timeout=15) as c:
+    with httpx.Client(verify=ssl.create_default_context(cafile=webhook.ca), timeout=15) as c:
         r = c.post(webhook.url + "/mutate", json=review(namespace, sa, uid))
     assert r.status_code == 200, r.text
     response = r.json()["response"]
@@ -72,6 +72,11 @@ def injected_role(webhook, namespace, sa, uid="uid-1"):
 
 def eventually(webhook, predicate, what):
     webhook.wait_for(predicate, what, timeout=POLL_DEADLINE)
+
+
+def watching(webhook, api):
+    """Waits until the webhook's watch is open, so that dropping or expiring it has something to act on."""
+    eventually(webhook, lambda: api.open_watches >= 1, "the watch to open")
 
 
 def test_initial_sync_across_several_pages_then_ready(api, serve):
@@ -111,6 +116,7 @@ def test_new_annotated_service_account_arrives_through_the_watch(api, serve):
 def test_relist_after_410(api, serve, as_http_status):
     api.watch_errors_as_http = as_http_status
     webhook = serve("--service-account-lookup-grace-period", "0")
+    watching(webhook, api)
     lists_before = api.list_count("serviceaccounts")
     # The watch misses a change, the history is compacted, then the watch connection drops: resuming from the
     # old resourceVersion gets 410 Gone, and only a new LIST can recover the change.
@@ -126,6 +132,7 @@ def test_relist_after_410(api, serve, as_http_status):
 
 def test_reconnect_after_a_dropped_watch(api, serve):
     webhook = serve("--service-account-lookup-grace-period", "0")
+    watching(webhook, api)
     lists_before = api.list_count("serviceaccounts")
     watches_before = api.watch_count("serviceaccounts")
     api.drop_watches()
@@ -138,6 +145,7 @@ def test_reconnect_after_a_dropped_watch(api, serve):
 
 def test_an_expired_watch_relists(api, serve):
     webhook = serve("--service-account-lookup-grace-period", "0")
+    watching(webhook, api)
     lists_before = api.list_count("serviceaccounts")
     api.expire_watches()
     eventually(webhook, lambda: api.list_count("serviceaccounts") > lists_before, "a relist after the ERROR event")
