@@ -372,3 +372,24 @@ def test_trust_policy_needs_exactly_one_subject(webhook_bin, extra):
                  "--namespace", "ns", *extra)
     assert result.returncode != 0 and result.stdout == ""
     assert "--all-service-accounts" in result.stderr
+
+
+def test_trust_policy_names_the_provider_arn_iam_creates(webhook_bin, tmp_path):
+    """moto's IAM builds the OIDC provider's ARN from the issuer URL (and takes the printed thumbprint); the trust
+    policy's Federated principal must be exactly that ARN. (moto does not validate policy grammar, so this checks
+    the ARN only; the statement's shape is asserted above.)"""
+    import boto3
+    from moto import mock_aws
+
+    certificate = tmp_path / "root.pem"
+    certificate.write_bytes(self_signed_certificate("oidc-root").public_bytes(serialization.Encoding.PEM))
+    thumbprint = run(webhook_bin, "oidc", "thumbprint", "--cert", str(certificate)).stdout.strip()
+    policy = run(webhook_bin, "trust-policy", "--issuer", ISSUER, "--account-id", "123456789012",
+                 "--namespace", "kubeflow-alice", "--service-account", "default-editor").stdout
+    with mock_aws():
+        iam = boto3.client("iam", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+        provider_arn = iam.create_open_id_connect_provider(
+            Url=ISSUER, ClientIDList=["sts.amazonaws.com"], ThumbprintList=[thumbprint])["OpenIDConnectProviderArn"]
+        role = iam.create_role(RoleName="kf-kubeflow-alice", AssumeRolePolicyDocument=policy)["Role"]
+    statement = role["AssumeRolePolicyDocument"]["Statement"][0]
+    assert statement["Principal"]["Federated"] == provider_arn
