@@ -659,3 +659,38 @@ def test_binary_dry_run_refuses_a_bad_rendered_flag(rendered, webhook_bin):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "shutdown-delay" in result.stderr
+
+
+def test_binary_reads_each_rendered_value_as_meant(rendered, webhook_bin):
+    """The effective configuration `--dry-run` prints carries every value of EVERYTHING (not just "no error")."""
+    args = args_of(rendered["everything"])
+    result = subprocess.run([webhook_bin, "serve", "--dry-run", *args[1:]], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    effective = json.loads(result.stdout)
+    server, accounts, mutation = effective["server"], effective["serviceAccounts"], effective["mutation"]
+    expected = {
+        "bindAddress": (server["bindAddress"], "::"), "port": (server["port"], 10443),
+        "metricsPort": (server["metricsPort"], 10999), "tlsMinVersion": (server["tlsMinVersion"], "1.3"),
+        "tlsCipherSuites": (server["tlsCipherSuites"], EVERYTHING["server"]["tlsCipherSuites"]),
+        "shutdownDelay": (server["shutdownDelay"], "7s"), "maxRequestBytes": (server["maxRequestBytes"], 1048576),
+        "readHeaderTimeout": (server["readHeaderTimeout"], "5s"),
+        "maxConcurrentStreams": (server["maxConcurrentStreams"], 64),
+        "enableDebuggingHandlers": (server["enableDebuggingHandlers"], True),
+        "logLevel": (effective["logging"]["level"], "debug"), "logFormat": (effective["logging"]["format"], "text"),
+        "apiServer": (accounts["source"]["apiServer"], "https://10.0.0.1:443"),
+        "namespace": (accounts["namespace"], NAMESPACE), "watchConfigMap": (accounts["watchConfigMap"], True),
+        "lookupGracePeriod": (accounts["lookupGracePeriod"], "500ms"),
+        "annotationPrefix": (mutation["annotationPrefix"], "example.com"),
+        "tokenAudience": (mutation["tokenAudience"], "example-audience"),
+        "tokenExpiration": (mutation["tokenExpiration"], 3600),
+        "awsDefaultRegion": (mutation["awsDefaultRegion"], "eu-west-1"),
+        "stsRegionalEndpoint": (mutation["stsRegionalEndpoint"], True),
+        "composeRoleARN": (mutation["composeRoleARN"], {"partition": "aws-cn", "accountID": "123456789012"}),
+        "containerCredentials.audience": (mutation["containerCredentials"]["audience"], "example-pods"),
+        "containerCredentials.fullURI": (mutation["containerCredentials"]["fullURI"],
+                                         "http://169.254.170.99/v1/credentials"),
+        "containerCredentialsConfig": (effective["containerCredentialsConfig"],
+                                       "/etc/webhook/pod-identity/config.json"),
+    }
+    wrong = {name: pair for name, pair in expected.items() if pair[0] != pair[1]}
+    assert not wrong, "effective value != chart value: %s" % wrong
