@@ -12,11 +12,9 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libssl-dev libnghttp2-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# SwiftPM checks every target's folder when it loads the package, so Tests/ comes along (it is not built).
-COPY Package.swift Package.resolved* ./
-COPY Sources ./Sources
-COPY Tests ./Tests
-COPY scripts/build-release.sh ./scripts/build-release.sh
+# The whole package (SwiftPM checks every target's folder when it loads it, tests and benchmarks included);
+# .dockerignore keeps build output, tools, docs, the chart and secrets out of the context.
+COPY . .
 # The same command `make release` runs; the build folder is a cache, the binary is copied out of it.
 RUN --mount=type=cache,target=/build,id=pod-identity-webhook-build \
     scripts/build-release.sh --scratch-path /build --output /out/webhook
