@@ -11,10 +11,69 @@ struct KubernetesSource {
     static func start(kubeconfig: String?, apiServer: String?, configuration: WebhookConfiguration,
                       store: ServiceAccountStore, identities: IdentitySources, health: HealthState,
                       metrics: WebhookMetrics, logger: Logger) throws -> KubernetesSource {
-        throw SourceNotAvailable()
+        var clientConfiguration: KubernetesClientConfiguration
+        if let kubeconfig {
+            clientConfiguration = try KubernetesClientConfiguration.kubeconfig(path: kubeconfig, overrideServer: apiServer)
+        } else {
+            clientConfiguration = try KubernetesClientConfiguration.inCluster(environment: ProcessEnvironment.all())
+            if let apiServer { clientConfiguration.server = try APIServerEndpoint(parsing: apiServer) }
+        }
+        if clientConfiguration.insecureSkipTLSVerify {
+            logger.warning("insecure-skip-tls-verify: the API server's certificate is not verified (\(clientConfiguration.origin))")
+        }
+        let client = try KubernetesAPIClient(configuration: clientConfiguration)
+        logger.info("Kubernetes API source", metadata: [
+            "server": "\(clientConfiguration.server)", "from": "\(clientConfiguration.origin)",
+            "identity": "\(client.identityDescription)",
+        ])
+        let prefix = configuration.mutation.annotationPrefix
+        let reflector = ServiceAccountReflector(client: client, store: store, annotationPrefix: prefix,
+                                                logger: logger, metrics: metrics)
+        reflector.start()
+        health.addCheck(.init(name: "service-accounts") { reflector.hasSynced })
+        var stoppers: [@Sendable () -> Void] = [reflector.stop]
+
+        if configuration.watchConfigMap {
+            let configMap = ConfigMapReflector(client: client, namespace: configuration.namespace, logger: logger,
+                                               metrics: metrics) { config in
+                guard let config else {
+                    identities.replaceRoleMappings(RoleMappingTable())
+                    logger.info("pod-identity-webhook ConfigMap absent: no role mappings")
+                    return
+                }
+                do {
+                    let parsed = try RoleMappingTable.parse(config: config)
+                    identities.replaceRoleMappings(parsed.table)
+                    for warning in parsed.warnings { logger.warning("\(warning)") }
+                    logger.info("pod-identity-webhook ConfigMap loaded", metadata: ["roleMappings": "\(parsed.table.count)"])
+                } catch {
+                    logger.error("pod-identity-webhook ConfigMap rejected; keeping the last good mappings",
+                                 metadata: ["error": "\(error)"])
+                }
+            }
+            configMap.start()
+            health.addCheck(.init(name: "config-map") { configMap.hasSynced })
+            stoppers.append(configMap.stop)
+        }
+
+        var resolver: (any ServiceAccountMissResolver)?
+        if configuration.serviceAccountLookupGracePeriod > .zero {
+            resolver = LookupResolver(lookup: ServiceAccountLookup(
+                client: client, store: store, annotationPrefix: prefix, logger: logger, metrics: metrics))
+        }
+        let all = stoppers
+        return KubernetesSource(missResolver: resolver, stop: { for stop in all { stop() } })
     }
 }
 
-struct SourceNotAvailable: Error, CustomStringConvertible {
-    var description: String { "the Kubernetes API source is not wired yet" }
+/// Adapts the lookup's result to the resolver contract (nil: not found or failed, already logged).
+private struct LookupResolver: ServiceAccountMissResolver {
+    let lookup: ServiceAccountLookup
+
+    func resolve(_ key: ServiceAccountKey, deadline: ContinuousClock.Instant,
+                 completion: @escaping @Sendable (ServiceAccountRecord?) -> Void) {
+        lookup.lookup(key, deadline: deadline) { result in
+            if case .found(let record) = result { completion(record) } else { completion(nil) }
+        }
+    }
 }
