@@ -160,7 +160,9 @@ final class HTTP2Session {
     // MARK: Requests
 
     fileprivate func beginHeaders(streamID: Int32) {
-        if streams.count >= limits.maxConcurrentStreams {
+        // nghttp2 enforces the advertised limit on open streams; this also counts requests whose stream the
+        // client already reset but whose handler is still working (rapid reset must not pile up work).
+        if max(streams.count, connection.inFlightHandlers) >= limits.maxConcurrentStreams {
             connection.context.observer?.protocolError(.http2StreamRefused)
             logger.debug("HTTP/2 stream refused: too many concurrent streams", metadata: ["stream": "\(streamID)"])
             _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID,

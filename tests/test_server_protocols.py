@@ -1,0 +1,311 @@
+"""The serving core through `webhook serve`, with real clients: curl, openssl s_client, h2load, httpx, and raw
+sockets / raw HTTP/2 frames for abuse (slowloris, oversized heads, rapid reset, CONTINUATION and PING floods,
+too many streams). Every wait is bounded."""
+import re
+import signal
+import socket
+import ssl
+import struct
+import subprocess
+import time
+
+import hpack
+import httpx
+import pytest
+
+from test_serve_admission import SERVICE_ACCOUNTS
+
+# HTTP/2 frame types and error codes (RFC 9113).
+DATA, HEADERS, RST_STREAM, SETTINGS, PING, GOAWAY, CONTINUATION = 0x0, 0x1, 0x3, 0x4, 0x6, 0x7, 0x9
+END_STREAM, END_HEADERS, ACK = 0x1, 0x4, 0x1
+NO_ERROR, PROTOCOL_ERROR, CANCEL, REFUSED_STREAM, ENHANCE_YOUR_CALM = 0x0, 0x1, 0x8, 0x7, 0xB
+PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+
+@pytest.fixture
+def manifests(tmp_path):
+    path = tmp_path / "sa.yaml"
+    path.write_text(SERVICE_ACCOUNTS)
+    return str(path)
+
+
+@pytest.fixture
+def webhook(start_webhook, manifests):
+    return start_webhook("--service-accounts", manifests, "--read-header-timeout", "2s",
+                         "--max-request-bytes", "100000")
+
+
+def tls_socket(webhook, alpn=("h2", "http/1.1")):
+    context = ssl.create_default_context(cafile=webhook.ca)
+    if alpn:
+        context.set_alpn_protocols(list(alpn))
+    raw = socket.create_connection(("127.0.0.1", webhook.port), timeout=10)
+    return context.wrap_socket(raw, server_hostname="localhost")
+
+
+def read_until_closed(sock, limit=1 << 20, timeout=10):
+    """Everything the server sends until it closes (bounded in size and time); (bytes, closed)."""
+    sock.settimeout(timeout)
+    data = b""
+    try:
+        while len(data) < limit:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return data, True
+            data += chunk
+    except (ConnectionResetError, ssl.SSLError):
+        return data, True
+    except socket.timeout:
+        return data, False
+    return data, False
+
+
+class RawH2:
+    """HTTP/2 written frame by frame, to send what well-behaved libraries refuse to."""
+
+    def __init__(self, webhook):
+        self.sock = tls_socket(webhook, alpn=("h2",))
+        assert self.sock.selected_alpn_protocol() == "h2"
+        self.encoder = hpack.Encoder()
+        self.buffer = b""
+        self.send(PREFACE + self.frame(SETTINGS, 0, 0, b""))
+
+    @staticmethod
+    def frame(kind, flags, stream, payload):
+        return struct.pack(">I", len(payload))[1:] + bytes([kind, flags]) + struct.pack(">I", stream) + payload
+
+    def request_block(self, method="GET", path="/healthz", extra=()):
+        return self.encoder.encode([(":method", method), (":scheme", "https"), (":path", path),
+                                    (":authority", "localhost")] + list(extra))
+
+    def send(self, data):
+        try:
+            self.sock.sendall(data)
+            return True
+        except OSError:
+            return False  # the server may already have closed the connection: what it sent is still readable
+
+    def frames(self, until, timeout=10):
+        """Reads frames until `until(frames)` is true, the connection closes, or `timeout`; returns the frames."""
+        self.sock.settimeout(0.5)
+        deadline = time.monotonic() + timeout
+        frames = []
+        while time.monotonic() < deadline:
+            while len(self.buffer) >= 9:
+                length = int.from_bytes(self.buffer[:3], "big")
+                if len(self.buffer) < 9 + length:
+                    break
+                kind, flags = self.buffer[3], self.buffer[4]
+                stream = int.from_bytes(self.buffer[5:9], "big") & 0x7FFFFFFF
+                frames.append((kind, flags, stream, self.buffer[9:9 + length]))
+                self.buffer = self.buffer[9 + length:]
+            if until(frames):
+                return frames
+            try:
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            except (ConnectionResetError, ssl.SSLError, OSError):
+                return frames
+            if not chunk:
+                return frames
+            self.buffer += chunk
+        return frames
+
+    def goaway_code(self, timeout=10):
+        frames = self.frames(lambda fs: any(f[0] == GOAWAY for f in fs), timeout)
+        codes = [struct.unpack(">II", f[3][:8])[1] for f in frames if f[0] == GOAWAY]
+        return codes[0] if codes else None
+
+    def close(self):
+        self.sock.close()
+
+
+# --- Protocols, versions, ALPN -------------------------------------------------------------------------------
+
+def curl(webhook, *args):
+    return subprocess.run(["curl", "-sS", "--cacert", webhook.ca, "--max-time", "10", "-o", "/dev/null",
+                           "-w", "%{http_version} %{response_code}"] + list(args),
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_curl_gets_http2_by_alpn_and_http11_when_asked(webhook):
+    assert curl(webhook, "--http2", webhook.url + "/healthz").stdout == "2 200"
+    assert curl(webhook, "--http1.1", webhook.url + "/healthz").stdout == "1.1 200"
+    assert curl(webhook, "--no-alpn", webhook.url + "/healthz").stdout == "1.1 200"
+
+
+def test_openssl_alpn_prefers_h2_and_refuses_tls11(webhook):
+    def s_client(*args):
+        return subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % webhook.port] + list(args),
+                              input="", capture_output=True, text=True, errors="replace", timeout=20)
+    assert "ALPN protocol: h2" in s_client("-alpn", "http/1.1,h2").stdout
+    assert "ALPN protocol: http/1.1" in s_client("-alpn", "http/1.1").stdout
+    old = s_client("-tls1_1")
+    assert old.returncode != 0 and "protocol version" in old.stdout + old.stderr
+
+
+def test_tls13_minimum_refuses_tls12(start_webhook, manifests):
+    webhook = start_webhook("--service-accounts", manifests, "--tls-min-version", "1.3")
+    assert curl(webhook, "--tls-max", "1.2", webhook.url + "/healthz").returncode != 0
+    assert curl(webhook, "--tlsv1.3", webhook.url + "/healthz").stdout == "2 200"
+
+
+def test_httpx_http2_and_http11_keep_alive(webhook):
+    context = ssl.create_default_context(cafile=webhook.ca)
+    with httpx.Client(http2=True, verify=context, timeout=10) as client:
+        versions = {client.get(webhook.url + "/healthz").http_version for _ in range(20)}
+        assert versions == {"HTTP/2"}
+    with httpx.Client(http2=False, verify=context, timeout=10) as client:
+        responses = [client.get(webhook.url + "/healthz") for _ in range(20)]
+        assert {r.http_version for r in responses} == {"HTTP/1.1"}
+        assert all(r.status_code == 200 for r in responses)
+
+
+def test_h2load_runs_without_failures(webhook):
+    result = subprocess.run(["h2load", "-n", "2000", "-c", "8", "-m", "16", webhook.url + "/healthz"],
+                            capture_output=True, text=True, timeout=120)
+    assert "2000 succeeded, 0 failed, 0 errored" in result.stdout, result.stdout + result.stderr
+
+
+def test_plain_metrics_port_speaks_http11(webhook):
+    result = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_version} %{response_code}",
+                             webhook.metrics_url + "/metrics"], capture_output=True, text=True, timeout=30)
+    assert result.stdout == "1.1 200"
+
+
+# --- HTTP/1.1 abuse over TLS ---------------------------------------------------------------------------------
+
+def test_slowloris_head_is_cut_off_by_the_header_timeout(webhook):
+    sock = tls_socket(webhook, alpn=("http/1.1",))
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+    started = time.monotonic()
+    data, closed = read_until_closed(sock, timeout=15)
+    assert closed and data == b""
+    assert time.monotonic() - started < 10  # --read-header-timeout 2s, checked every 250 ms
+
+
+def test_tls_handshake_that_never_starts_is_cut_off(webhook):
+    raw = socket.create_connection(("127.0.0.1", webhook.port), timeout=15)
+    data, closed = read_until_closed(raw, timeout=15)
+    assert closed and data == b""
+
+
+@pytest.mark.parametrize("request_bytes,status", [
+    (b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n", b"431"),
+    (b"\x00\x01garbage\r\n\r\n", b"400"),
+    (b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", b"400"),
+    (b"POST /mutate HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nnothex\r\n", b"400"),
+    (b"POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100001\r\n\r\n", b"413"),
+])
+def test_bad_http11_requests_get_a_status_and_a_close(webhook, request_bytes, status):
+    sock = tls_socket(webhook, alpn=("http/1.1",))
+    sock.sendall(request_bytes)
+    data, closed = read_until_closed(sock)
+    assert data.startswith(b"HTTP/1.1 " + status), data[:100]
+    assert closed
+
+
+def test_pipelined_requests_are_answered_in_order(webhook):
+    sock = tls_socket(webhook, alpn=("http/1.1",))
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                 b"GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                 b"GET /livez HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    data, closed = read_until_closed(sock)
+    statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", data)
+    assert statuses == [b"200", b"404", b"200"] and closed
+
+
+def test_oversized_body_gets_413_with_curl_over_http11_and_http2(webhook, tmp_path):
+    body = tmp_path / "big.json"
+    body.write_bytes(b"x" * 300000)
+    for version in ("--http1.1", "--http2"):
+        result = curl(webhook, version, "-H", "content-type: application/json", "--data-binary", "@%s" % body,
+                      webhook.url + "/mutate")
+        assert result.stdout.endswith(" 413"), (version, result.stdout, result.stderr)
+
+
+# --- HTTP/2 abuse ----------------------------------------------------------------------------------------------
+
+def test_rapid_reset_gets_goaway_enhance_your_calm(webhook):
+    h2 = RawH2(webhook)
+    burst = b""
+    for index in range(1000):
+        stream = 1 + 2 * index
+        burst += h2.frame(HEADERS, END_HEADERS | END_STREAM, stream, h2.request_block())
+        burst += h2.frame(RST_STREAM, 0, stream, struct.pack(">I", CANCEL))
+    h2.send(burst)
+    assert h2.goaway_code() == ENHANCE_YOUR_CALM
+    h2.close()
+
+
+def test_continuation_flood_gets_goaway_enhance_your_calm(webhook):
+    h2 = RawH2(webhook)
+    h2.send(h2.frame(HEADERS, END_STREAM, 1, h2.request_block()))
+    h2.send(b"".join(h2.frame(CONTINUATION, 0, 1, b"") for _ in range(10000)))
+    assert h2.goaway_code() == ENHANCE_YOUR_CALM
+    h2.close()
+
+
+def test_ping_flood_gets_goaway_enhance_your_calm(webhook):
+    h2 = RawH2(webhook)
+    h2.send(b"".join(h2.frame(PING, 0, 0, struct.pack(">Q", n)) for n in range(5000)))
+    assert h2.goaway_code() == ENHANCE_YOUR_CALM
+    h2.close()
+
+
+def test_streams_beyond_the_concurrency_limit_are_not_served(webhook):
+    h2 = RawH2(webhook)
+    # Acknowledge the server's SETTINGS first, as a real client does.
+    frames = h2.frames(lambda fs: any(f[0] == SETTINGS and not f[1] & ACK for f in fs))
+    settings = next(f[3] for f in frames if f[0] == SETTINGS and not f[1] & ACK)
+    advertised = dict(struct.unpack(">HI", settings[i:i + 6]) for i in range(0, len(settings), 6))
+    assert advertised[0x3] == 128  # SETTINGS_MAX_CONCURRENT_STREAMS
+    h2.send(h2.frame(SETTINGS, ACK, 0, b""))
+    # 140 uploads that never finish their body: at most 128 may be open. nghttp2 refuses the excess with
+    # REFUSED_STREAM before the SETTINGS ACK and with a connection PROTOCOL_ERROR after it (RFC 9113 5.1.2).
+    h2.send(b"".join(h2.frame(HEADERS, END_HEADERS, 1 + 2 * i, h2.request_block("POST", "/mutate"))
+                     for i in range(140)))
+    frames = h2.frames(lambda fs: any(f[0] == GOAWAY for f in fs)
+                       or sum(1 for f in fs if f[0] == RST_STREAM) >= 12, timeout=10)
+    resets = {f[2]: struct.unpack(">I", f[3])[0] for f in frames if f[0] == RST_STREAM}
+    goaways = [struct.unpack(">II", f[3][:8]) for f in frames if f[0] == GOAWAY]
+    if goaways:
+        last_stream, code = goaways[0]
+        assert code == PROTOCOL_ERROR and last_stream <= 2 * 128 - 1
+    else:
+        assert len(resets) >= 12 and all(stream > 2 * 128 - 1 for stream in resets)
+        assert set(resets.values()) <= {REFUSED_STREAM, PROTOCOL_ERROR}
+    h2.close()
+
+
+def test_http2_header_list_over_the_limit_gets_431(webhook):
+    h2 = RawH2(webhook)
+    block = h2.request_block(extra=[("x-big", "b" * 70000)])
+    # Split into frames of at most 16 KiB (the default SETTINGS_MAX_FRAME_SIZE).
+    chunks = [block[i:i + 16384] for i in range(0, len(block), 16384)]
+    data = h2.frame(HEADERS, END_STREAM, 1, chunks[0])
+    for index, chunk in enumerate(chunks[1:], start=1):
+        data += h2.frame(CONTINUATION, END_HEADERS if index == len(chunks) - 1 else 0, 1, chunk)
+    h2.send(data)
+    frames = h2.frames(lambda fs: any(f[0] in (HEADERS, RST_STREAM, GOAWAY) and f[2] in (0, 1) for f in fs))
+    answers = [f for f in frames if f[0] in (HEADERS, RST_STREAM, GOAWAY)]
+    assert answers, frames
+    kind, _, _, payload = answers[0]
+    if kind == HEADERS:
+        assert hpack.Decoder().decode(payload)[0] == (":status", "431")
+    else:
+        assert kind in (RST_STREAM, GOAWAY)  # refused before the block was decoded
+    h2.close()
+
+
+# --- Shutdown ----------------------------------------------------------------------------------------------------
+
+def test_sigterm_sends_goaway_and_exits_in_time(webhook):
+    h2 = RawH2(webhook)
+    h2.send(h2.frame(HEADERS, END_HEADERS | END_STREAM, 1, h2.request_block()))
+    h2.frames(lambda fs: any(f[0] == HEADERS and f[2] == 1 for f in fs))
+    webhook.proc.send_signal(signal.SIGTERM)
+    assert h2.goaway_code(timeout=15) == NO_ERROR
+    h2.close()
+    assert webhook.proc.wait(timeout=20) == 0
