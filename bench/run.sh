@@ -66,7 +66,7 @@ for round in $(seq 1 "$ROUNDS"); do
       if [ "$mode" = h2 ]; then flags=("${h2_flags[@]}"); else flags=("${h1_flags[@]}"); fi
       run_h2load "$server-$mode-$round" "{\"server\":\"$server\",\"mode\":\"$mode\",\"round\":$round}" \
         "$url" "$WORK/review.json" "$pids" -D "$DURATION" "${flags[@]}"
-      log "round $round $mode $server: $(tail -n 1 "$RESULTS" | $PYTHON -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"rps\"]:.0f} req/s")')"
+      log "round $round $mode $server: $($RESULTS_PY last "$RESULTS")"
     done
   done
 done

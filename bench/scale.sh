@@ -9,7 +9,7 @@
 #   BENCH_SCALE_ACCOUNTS="1000 10000 100000"
 #   BENCH_SCALE_SIZES="1024 4096 16384 65536 262144 1048576"   request bytes
 #   BENCH_SCALE_DURATION=3      seconds of h2load -c10 -m10 per account count
-#   BENCH_SCALE_BYTES=67108864  request bytes sent per size point (bounds the count: 30..3000 requests)
+#   BENCH_SCALE_BYTES=134217728 request bytes sent per size point (bounds the count: 50..3000 requests)
 #   BENCH_SCRATCH_PATH, WEBHOOK_BIN, BENCH_KEEP as for bench/run.sh
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -17,7 +17,7 @@ source "$(dirname "$0")/lib/common.sh"
 ACCOUNT_COUNTS=${BENCH_SCALE_ACCOUNTS:-1000 10000 100000}
 SIZES=${BENCH_SCALE_SIZES:-1024 4096 16384 65536 262144 1048576}
 DURATION=${BENCH_SCALE_DURATION:-3}
-BYTES_PER_POINT=${BENCH_SCALE_BYTES:-67108864}
+BYTES_PER_POINT=${BENCH_SCALE_BYTES:-134217728}
 for value in $ACCOUNT_COUNTS $SIZES "$DURATION" "$BYTES_PER_POINT"; do
   [[ "$value" =~ ^[1-9][0-9]*$ ]] || die "BENCH_SCALE_* settings must be positive integers (got $value)"
 done
@@ -60,9 +60,9 @@ first=""
 for size in $SIZES; do
   $GENERATE review --bytes "$size" "$WORK/review-size-$size.json"
   fetch_answer "$WORK/review-size-$size.json" "$WORK/answer-size-$size.json"
-  if [ -z "$first" ]; then start_nginx "$WORK/answer-size-$size.json"; first=done; else nginx_answer "$WORK/answer-size-$size.json"; fi
+  if [ -z "$first" ]; then start_nginx "$WORK/answer-size-$size.json" read-body; first=done; else nginx_answer "$WORK/answer-size-$size.json"; fi
   requests=$((BYTES_PER_POINT / size))
-  [ "$requests" -ge 30 ] || requests=30
+  [ "$requests" -ge 50 ] || requests=50
   [ "$requests" -le 3000 ] || requests=3000
   answer_bytes=$(wc -c <"$WORK/answer-size-$size.json")
   actual=$(wc -c <"$WORK/review-size-$size.json")
@@ -89,7 +89,7 @@ rss_peak_sizes=$(rss_kb "$WEBHOOK_PID" VmHWM)
   echo "### ServiceAccounts (local folder of JSON Lists; h2load -D $DURATION -c 10 -m 10, HTTP/2)"
   $RESULTS_PY accounts "$RESULTS"
   echo
-  echo "### Request size (h2load -n N -c 1 -m 1, HTTP/2; N = $BYTES_PER_POINT bytes / size, 30..3000)"
+  echo "### Request size (h2load -n N -c 1 -m 1, HTTP/2; N = $BYTES_PER_POINT bytes / size, 50..3000)"
   $RESULTS_PY sizes "$RESULTS"
   echo "webhook RSS after the size curve: $((rss_after_sizes / 1024)) MB (peak $((rss_peak_sizes / 1024)) MB)"
 } | tee "$WORK/summary.md"

@@ -118,9 +118,11 @@ stop_webhook() {
   LAUNCHER_PID=""
 }
 
-# start_nginx ANSWER_FILE: serves ANSWER_FILE at /mutate; sets NGINX_PORT, NGINX_PID.
+# start_nginx ANSWER_FILE [read-body]: serves ANSWER_FILE at /mutate; sets NGINX_PORT, NGINX_PID.
+# With read-body nginx receives each request's whole body before answering (see the template).
 start_nginx() {
-  local answer=$1
+  local answer=$1 read_body=""
+  [ "${2:-}" = read-body ] && read_body="mirror /read-body; mirror_request_body on;"
   NGINX_PORT=$(free_port)
   mkdir -p "$WORK/nginx-html" "$WORK/nginx-tmp"
   cp "$answer" "$WORK/nginx-html/mutate"
@@ -129,7 +131,7 @@ start_nginx() {
   chmod 755 "$WORK/nginx-html"
   chmod 644 "$WORK/nginx-html/mutate"
   sed -e "s|@WORK@|$WORK|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@CERT@|$CERT|g" -e "s|@KEY@|$KEY|g" \
-    -e "s|@WORKERS@|$(nproc)|g" "$BENCH_DIR/nginx.conf.template" >"$WORK/nginx.conf"
+    -e "s|@WORKERS@|$(nproc)|g" -e "s|@READ_BODY@|$read_body|g" "$BENCH_DIR/nginx.conf.template" >"$WORK/nginx.conf"
   "$(nginx_bin)" -q -c "$WORK/nginx.conf" -p "$WORK/" || die "nginx did not start (see $WORK/nginx-error.log)"
   wait_for_file "$WORK/nginx.pid" 10 || die "nginx wrote no pid file"
   NGINX_PID=$(cat "$WORK/nginx.pid")

@@ -7,6 +7,8 @@
   results.py record --label L --h2load-output OUT --h2load-log LOG --cpu-ticks N --ticks-per-second T
       Prints one JSON line for an h2load run: req/s, latency percentiles from the per-request
       log, server CPU time per request, server RSS after the run. Exits 1 when requests failed with an HTTP error.
+  results.py last RESULTS
+      One line about the latest run (for progress messages).
   results.py throughput RESULTS [--facts FACTS]
       The `make bench` summary: medians over rounds per server and protocol, ratio webhook/nginx.
   results.py sizes RESULTS
@@ -67,7 +69,7 @@ def percentile(sorted_values, fraction):
 def record(args):
     with open(args.h2load_output) as f:
         text = f.read()
-    finished = re.search(r"finished in ([0-9.]+)s, ([0-9.]+) req/s", text)
+    finished = re.search(r"finished in ([0-9.]+(?:us|ms|s)), ([0-9.]+) req/s", text)
     counts = re.search(r"requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, "
                        r"(\d+) errored, (\d+) timeout", text)
     codes = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text)
@@ -93,7 +95,7 @@ def record(args):
     row = {
         "label": args.label,
         "protocol": protocol.group(1) if protocol else None,
-        "seconds": float(finished.group(1)),
+        "seconds": duration_us(finished.group(1)) / 1e6,
         "rps": float(finished.group(2)),
         "succeeded": succeeded,
         # Requests cut off when a -D run ends show up as errored: expected, at most clients x streams.
@@ -137,6 +139,13 @@ def fmt_us(value):
     if value is None:
         return "-"
     return f"{value / 1000:.2f} ms" if value >= 1000 else f"{value:.0f} us"
+
+
+def last(args):
+    r = load(args.results)[-1]
+    print(f"{r['rps']:.0f} req/s, p50 {fmt_us(r['latency_us']['p50'])}, p99 {fmt_us(r['latency_us']['p99'])}, "
+          f"server CPU {r['server_cpu_us_per_request']:.1f} us/request")
+    return 0
 
 
 def throughput(args):
@@ -211,17 +220,24 @@ def sizes(args):
               f"{'-' if n_us is None else f'{n_us:.0f}'} | {diff} | {cpu:.0f} | {cpu * 1000 / size:.2f} | "
               f"{fmt_us(w['latency_us']['max'])} |")
     if len(points) >= 3:
-        # Linear growth means the cost per byte levels off as requests grow; a quadratic step makes
-        # it climb with size. Compare the largest two points' cost per byte.
-        (s1, c1, _), (s2, c2, big) = points[-2], points[-1]
-        per_byte_ratio = (c2 / s2) / (c1 / s1)
-        verdict = "roughly linear" if per_byte_ratio < 1.5 else "SUPERLINEAR"
+        # Marginal cost per byte between neighbouring sizes, for the record (noisy at small sizes).
+        cost = [(size, cpu if cpu > 0 else w["latency_us"]["mean"]) for size, cpu, w in points]
+        marginal = []
+        for (s1, c1), (s2, c2) in zip(cost, cost[1:]):
+            marginal.append((s1, s2, (c2 - c1) * 1000 / (s2 - s1)))
         print()
-        print(f"cost per byte at {s2} B / at {s1} B: {per_byte_ratio:.2f} ({verdict}; 1.0 = linear, "
-              f"{s2 / s1:.0f} for quadratic)")
+        print("marginal cost (ns per extra byte): " + ", ".join(f"{a}->{b} B: {m:.1f}" for a, b, m in marginal))
+        # The verdict compares whole-request cost per byte at the two largest sizes: a fixed overhead
+        # only makes it fall, a quadratic step makes it rise by the size ratio (x4 for 256 KB -> 1 MB).
+        (s1, c1), (s2, c2) = cost[-2], cost[-1]
+        growth = (c2 / s2) / (c1 / s1)
+        verdict = "roughly linear" if growth < 1.5 else "SUPERLINEAR"
+        print(f"cost per byte at {s2} B / at {s1} B: {growth:.2f} ({verdict}; <= 1 linear with a fixed part, "
+              f"{s2 / s1:.0f} quadratic)")
+        big = points[-1][2]
         worst = big["latency_us"]["max"] / 1000
         verdict = "well under" if worst < APISERVER_TIMEOUT_MS / 10 else "NOT well under"
-        print(f"largest request ({s2} B): slowest answer {worst:.1f} ms ({verdict} the apiserver's 10 s timeout)")
+        print(f"largest request ({points[-1][0]} B): slowest answer {worst:.1f} ms ({verdict} the apiserver's 10 s timeout)")
     return 0
 
 
@@ -269,7 +285,7 @@ def main():
     r.add_argument("--ticks-per-second", type=int, required=True)
     r.add_argument("--extra", help="a JSON object merged into the row")
     r.add_argument("--rss-pids", help="processes whose VmRSS/VmHWM (summed) to record after the run")
-    for name in ("throughput", "sizes", "accounts"):
+    for name in ("last", "throughput", "sizes", "accounts"):
         p = sub.add_parser(name)
         p.add_argument("results")
         if name == "throughput":
@@ -277,7 +293,7 @@ def main():
     args = parser.parse_args()
     if args.command == "check-answer":
         return check_answer(args.answer)
-    return {"record": record, "throughput": throughput, "sizes": sizes, "accounts": accounts}[args.command](args)
+    return {"record": record, "last": last, "throughput": throughput, "sizes": sizes, "accounts": accounts}[args.command](args)
 
 
 if __name__ == "__main__":
