@@ -319,7 +319,8 @@ final class Connection: @unchecked Sendable {
     private func closeIfFinished() {
         switch phase {
         case .http2:
-            if let http2, http2.isFinished && inFlightHandlers == 0 && !hasPendingOutput {
+            // A session terminated for abuse does not wait for its handlers: their answers are dropped.
+            if let http2, http2.isFinished && (inFlightHandlers == 0 || http2.terminated) && !hasPendingOutput {
                 close(reason: "HTTP/2 session finished")
             }
         case .http1:

@@ -17,7 +17,15 @@ final class EventLoop: @unchecked Sendable {
     /// Held open so that, out of descriptors, a pending connection can still be accepted and closed
     /// instead of waking epoll forever.
     private var reserveFD: Int32
-    private let tasks = Mutex<[@Sendable () -> Void]>([])
+    private struct TaskQueue {
+        var tasks: [@Sendable () -> Void] = []
+        /// Set when the loop has stopped: late responses are dropped instead of written to a closed eventfd.
+        var closed = false
+    }
+
+    private let taskQueue = Mutex(TaskQueue())
+    /// `pthread_self()` of the loop thread, published by the thread itself.
+    private let loopThreadID = Atomic<UInt>(0)
     private var connections: [Int32: Connection] = [:]
     private var rerun: [Connection] = []
     private var running = true
@@ -48,20 +56,18 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs `task` on the loop thread (after the current batch of events when called from the loop itself).
     func execute(_ task: @escaping @Sendable () -> Void) {
-        let wasEmpty = tasks.withLock { queue in
-            queue.append(task)
-            return queue.count == 1
-        }
-        if wasEmpty && !isOnLoopThread {
-            var one: UInt64 = 1
-            _ = write(wakeFD, &one, 8)
+        let onLoop = isOnLoopThread
+        taskQueue.withLock { queue in
+            guard !queue.closed else { return }
+            queue.tasks.append(task)
+            if queue.tasks.count == 1 && !onLoop {
+                var one: UInt64 = 1
+                _ = write(wakeFD, &one, 8)
+            }
         }
     }
 
-    var isOnLoopThread: Bool {
-        guard let loopThread else { return false }
-        return pthread_equal(loopThread, pthread_self()) != 0
-    }
+    var isOnLoopThread: Bool { loopThreadID.load(ordering: .relaxed) == UInt(pthread_self()) }
 
     func start() throws(ServerError) {
         let box = Unmanaged.passRetained(self).toOpaque()
@@ -85,7 +91,7 @@ final class EventLoop: @unchecked Sendable {
     // MARK: Loop
 
     private func run() {
-        loopThread = pthread_self()
+        loopThreadID.store(UInt(pthread_self()), ordering: .relaxed)
         var datas = [UInt64](repeating: 0, count: Int(CWS_EPOLL_MAX_EVENTS))
         var flags = [UInt32](repeating: 0, count: Int(CWS_EPOLL_MAX_EVENTS))
         nextTick = monotonicNanoseconds() + Self.tickNanoseconds
@@ -116,6 +122,7 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         for connection in Array(connections.values) { connection.close(reason: "server stopped") }
+        taskQueue.withLock { $0.closed = true }
         closeListener()
         close(epollFD)
         close(wakeFD)
@@ -136,9 +143,9 @@ final class EventLoop: @unchecked Sendable {
     private func runTasks() {
         // Tasks may enqueue more tasks (an inline handler answering); keep going until the queue is empty.
         while true {
-            let batch = tasks.withLock { queue -> [@Sendable () -> Void] in
-                defer { queue.removeAll(keepingCapacity: true) }
-                return queue
+            let batch = taskQueue.withLock { queue -> [@Sendable () -> Void] in
+                defer { queue.tasks.removeAll(keepingCapacity: true) }
+                return queue.tasks
             }
             if batch.isEmpty { return }
             for task in batch { task() }
@@ -194,8 +201,8 @@ final class EventLoop: @unchecked Sendable {
             }
             if context.connectionCount.add(1, ordering: .relaxed).oldValue >= limits.maxConnections {
                 context.connectionCount.subtract(1, ordering: .relaxed)
-                close(fd)
                 context.observer?.protocolError(.connectionLimit)
+                close(fd)
                 context.logger.debug("connection limit reached; connection closed",
                                      metadata: ["maxConnections": "\(limits.maxConnections)"])
                 continue

@@ -129,16 +129,19 @@ final class HTTP2Session {
             connection.timedOut(.headerTimeout, "no HTTP/2 request received in time")
             return
         }
+        var resetAny = false
         for stream in Array(streams.values) {
             if stream.hasUnsentResponseBody && now - stream.lastResponseProgress > limits.writeTimeout.nanoseconds {
                 connection.context.observer?.protocolError(.writeTimeout)
                 logger.info("HTTP/2 stream reset: response not read in time", metadata: ["stream": "\(stream.id)"])
                 resetStream(stream.id, NGHTTP2_CANCEL.rawValue)
+                resetAny = true
             } else if !stream.handedToHandler && !stream.responseSubmitted
                         && now - stream.startedAt > limits.readRequestTimeout.nanoseconds {
                 connection.context.observer?.protocolError(.requestTimeout)
                 logger.info("HTTP/2 stream reset: request not received in time", metadata: ["stream": "\(stream.id)"])
                 resetStream(stream.id, NGHTTP2_CANCEL.rawValue)
+                resetAny = true
             }
         }
         if streams.isEmpty && connection.inFlightHandlers == 0 && !connection.hasPendingOutput
@@ -146,7 +149,7 @@ final class HTTP2Session {
             sendGoAway()
             connection.process()
             if !connection.isClosed { connection.close(reason: "idle timeout") }
-        } else {
+        } else if resetAny {
             connection.process()
         }
     }

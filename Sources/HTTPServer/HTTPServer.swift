@@ -49,8 +49,10 @@ public final class HTTPServer: Sendable {
                     loops.append(loop)
                 }
             } catch {
+                // Started loops close their own listener when stopped; the rest are closed here.
                 loops.forEach { loop in loop.execute { loop.stop() } }
                 loops.forEach { $0.join() }
+                fds[loops.count...].forEach { _ = close($0) }
                 throw error
             }
             state = (.running(loops), context, port)
