@@ -76,6 +76,22 @@ import TLSSupport
         #expect(h1.stdout.contains("200 succeeded, 0 failed, 0 errored"), "\(h1.stdout)")
     }
 
+    @Test func http2ResponseStuckBehindAClosedFlowControlWindowIsResetAfterTheWriteTimeout() throws {
+        var limits = ServerLimits()
+        limits.writeTimeout = .seconds(1)
+        let running = try RunningServer.start(limits: limits)
+        defer { running.stop() }
+        let body = Paths.temporaryDirectory() + "/body"
+        try Command.write(String(repeating: "x", count: 1000), to: body)
+        // -w 0: the client's stream window is 0 bytes, so the echoed body can never be sent.
+        let started = monotonicSeconds()
+        let result = try Command.run(["h2load", "-n", "1", "-c", "1", "-w", "0", "-N", "20", "-d", body, running.url + "/"],
+                                     timeoutSeconds: 40)
+        #expect(result.stdout.contains("0 succeeded"), "\(result.stdout)")
+        #expect(monotonicSeconds() - started < 15)
+        try waitUntil { running.observer.count("writeTimeout") == 1 }
+    }
+
     @Test func certificateChangesAreServedAndABrokenPairKeepsTheOldOne() throws {
         // The served files are symlinks into a "..data"-style directory, swapped like a Kubernetes Secret volume.
         let first = try Paths.makeCertificates()
