@@ -299,6 +299,35 @@ def test_http2_header_list_over_the_limit_gets_431(webhook):
     h2.close()
 
 
+def test_http2_connection_without_a_request_is_closed_after_the_header_timeout(webhook):
+    h2 = RawH2(webhook)  # preface and SETTINGS, then silence
+    started = time.monotonic()
+    h2.frames(lambda fs: False, timeout=15)  # returns when the server closes
+    assert time.monotonic() - started < 10  # --read-header-timeout 2s
+    h2.close()
+
+
+def test_idle_http2_connection_gets_goaway_and_is_closed(start_webhook, manifests):
+    webhook = start_webhook("--service-accounts", manifests, "--idle-timeout", "2s")
+    h2 = RawH2(webhook)
+    h2.send(h2.frame(HEADERS, END_HEADERS | END_STREAM, 1, h2.request_block()))
+    assert h2.frames(lambda fs: any(f[0] == HEADERS and f[2] == 1 for f in fs))
+    started = time.monotonic()
+    assert h2.goaway_code(timeout=15) == NO_ERROR
+    assert time.monotonic() - started < 10
+    h2.close()
+
+
+def test_idle_http11_connection_is_closed(start_webhook, manifests):
+    webhook = start_webhook("--service-accounts", manifests, "--idle-timeout", "2s")
+    sock = tls_socket(webhook, alpn=("http/1.1",))
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    started = time.monotonic()
+    data, closed = read_until_closed(sock, timeout=15)
+    assert data.startswith(b"HTTP/1.1 200") and closed
+    assert time.monotonic() - started < 10
+
+
 # --- Shutdown ----------------------------------------------------------------------------------------------------
 
 def test_sigterm_sends_goaway_and_exits_in_time(webhook):
