@@ -91,3 +91,6 @@ JSON
   echo "commands: h2load -D $DURATION ${h2_flags[*]} | ${h1_flags[*]} -d review.json -H 'Content-Type: application/json' https://127.0.0.1:PORT/mutate?timeout=10s"
   $RESULTS_PY throughput "$RESULTS" --facts "$WORK/facts.json"
 } | tee "$WORK/summary.md"
+# The latest summary stays beside the scripts (ignored by git) for bench/RESULTS.md.
+mkdir -p "$BENCH_DIR/out"
+cp "$WORK/summary.md" "$BENCH_DIR/out/bench.md"

@@ -93,3 +93,6 @@ rss_peak_sizes=$(rss_kb "$WEBHOOK_PID" VmHWM)
   $RESULTS_PY sizes "$RESULTS"
   echo "webhook RSS after the size curve: $((rss_after_sizes / 1024)) MB (peak $((rss_peak_sizes / 1024)) MB)"
 } | tee "$WORK/summary.md"
+# The latest summary stays beside the scripts (ignored by git) for bench/RESULTS.md.
+mkdir -p "$BENCH_DIR/out"
+cp "$WORK/summary.md" "$BENCH_DIR/out/bench-scale.md"
