@@ -344,9 +344,8 @@ final class Connection: @unchecked Sendable {
     }
 
     private func drainWhileLingering() {
-        var scratch = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
-            let count = read(fd, &scratch, scratch.count)
+            let count = loop.readBuffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
                 lingerDiscarded += count
                 if lingerDiscarded > Self.maxLingerDiscard { break }

@@ -254,8 +254,6 @@ final class EventLoop: @unchecked Sendable {
         context.observer?.connectionClosed()
     }
 
-    var hasConnections: Bool { !connections.isEmpty }
-
     // MARK: Shutdown (run on the loop thread via execute)
 
     func beginShutdown() {

@@ -27,6 +27,25 @@ public struct ServerConfiguration: Sendable {
         self.certificateReloadInterval = certificateReloadInterval
     }
 
-    /// One loop per online core.
-    public static var defaultEventLoopCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    /// One loop per usable core: online cores, capped by a cgroup v2 CPU quota (a Kubernetes CPU limit).
+    public static var defaultEventLoopCount: Int {
+        let online = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        guard let quota = cgroupCPUQuota() else { return online }
+        return max(1, min(online, quota))
+    }
+
+    /// `ceil(quota / period)` from `/sys/fs/cgroup/cpu.max` ("max 100000" means no quota).
+    static func cgroupCPUQuota(path: String = "/sys/fs/cgroup/cpu.max") -> Int? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(fd, &buffer, buffer.count)
+        guard count > 0 else { return nil }
+        let fields = String(decoding: buffer[0..<count], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard fields.count >= 2, let quota = Int(fields[0]), let period = Int(fields[1]), quota > 0, period > 0 else {
+            return nil
+        }
+        return (quota + period - 1) / period
+    }
 }

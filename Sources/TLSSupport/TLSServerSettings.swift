@@ -36,7 +36,8 @@ public struct TLSServerSettings: Sendable, Equatable {
         return (version, suites)
     }
 
-    /// The `SSL_CTX_set_cipher_list` string, or nil to keep TLS 1.3-only lists from emptying TLS 1.2.
+    /// The `SSL_CTX_set_cipher_list` string. A list naming only TLS 1.3 suites leaves TLS 1.2 on the default
+    /// rather than without ciphers.
     func openSSLCipherList() throws(TLSSettingsError) -> String {
         if cipherSuites.isEmpty { return Self.defaultCipherList }
         var names: [String] = []
