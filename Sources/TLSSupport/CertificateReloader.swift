@@ -52,8 +52,11 @@ public final class CertificateReloader: Sendable {
             }
         }
         let unchanged = state.withLock { state in
-            (state.certificatePEM == cert && state.keyPEM == key)
-                || (state.failedPair?.0 == cert && state.failedPair?.1 == key)
+            if state.certificatePEM == cert && state.keyPEM == key {
+                state.failedPair = nil  // back to the serving pair: a later failure is news again
+                return true
+            }
+            return state.failedPair?.0 == cert && state.failedPair?.1 == key
         }
         if unchanged { return nil }
         do {

@@ -171,3 +171,33 @@ import TLSSupport
         #expect(throws: TLSSettingsError.unsupportedMinimumVersion("1.4")) { try TLSMinimumVersion(flagValue: "1.4") }
     }
 }
+
+@Suite struct CertificateReloaderTests {
+    @Test func changesAreReportedOnceAndAMissingFileIsAFailureNamingIt() throws {
+        let first = try Paths.makeCertificates()
+        let second = try Paths.makeCertificates()
+        let live = Paths.temporaryDirectory()
+        let copy = { (from: String) throws in
+            try Command.write(Command.read(from + "/tls.crt"), to: live + "/tls.crt")
+            try Command.write(Command.read(from + "/tls.key"), to: live + "/tls.key")
+        }
+        try copy(first)
+        let reloader = try CertificateReloader(settings: TLSServerSettings(certificatePath: live + "/tls.crt",
+                                                                           keyPath: live + "/tls.key"))
+        let original = reloader.current
+        #expect(reloader.checkForChanges() == nil)
+        try copy(second)
+        guard case .reloaded(let notAfter) = reloader.checkForChanges() else { Issue.record("no reload"); return }
+        #expect(notAfter != nil && reloader.current !== original)
+        #expect(reloader.checkForChanges() == nil)
+
+        unlink(live + "/tls.key")
+        guard case .failed(let error) = reloader.checkForChanges() else { Issue.record("no failure"); return }
+        #expect(error.description.contains(live + "/tls.key"))
+        #expect(reloader.checkForChanges() == nil)  // reported once
+        try copy(second)
+        #expect(reloader.checkForChanges() == nil)  // same pair as served
+        unlink(live + "/tls.key")
+        #expect(reloader.checkForChanges() != nil)  // a new failure is reported again
+    }
+}
