@@ -2,28 +2,49 @@
 public enum Base64 {
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
+    /// Appends the encoding as ASCII bytes (e.g. straight into a JSON string being written).
+    public static func encode(_ bytes: [UInt8], into output: inout [UInt8]) {
+        let start = output.count
+        let length = (bytes.count + 2) / 3 * 4
+        output.append(contentsOf: repeatElement(0, count: length))
+        output.withUnsafeMutableBufferPointer { buffer in
+            _ = encode(bytes, into: UnsafeMutableBufferPointer(rebasing: buffer[start..<(start + length)]))
+        }
+    }
+
     public static func encode(_ bytes: [UInt8]) -> String {
-        var output = [UInt8]()
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            output.append(alphabet[Int(chunk >> 18 & 63)])
-            output.append(alphabet[Int(chunk >> 12 & 63)])
-            output.append(alphabet[Int(chunk >> 6 & 63)])
-            output.append(alphabet[Int(chunk & 63)])
-            index += 3
+        let length = (bytes.count + 2) / 3 * 4
+        if length == 0 { return "" }
+        return String(unsafeUninitializedCapacity: length) { encode(bytes, into: $0) }
+    }
+
+    /// Writes exactly `(bytes.count + 2) / 3 * 4` bytes into `output`; returns that count.
+    private static func encode(_ bytes: [UInt8], into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let length = (bytes.count + 2) / 3 * 4
+        return bytes.withUnsafeBufferPointer { input in
+            alphabet.withUnsafeBufferPointer { table in
+                var inIndex = 0, outIndex = 0
+                while inIndex + 3 <= input.count {
+                    let chunk = UInt32(input[inIndex]) << 16 | UInt32(input[inIndex + 1]) << 8 | UInt32(input[inIndex + 2])
+                    output[outIndex] = table[Int(chunk >> 18 & 63)]
+                    output[outIndex + 1] = table[Int(chunk >> 12 & 63)]
+                    output[outIndex + 2] = table[Int(chunk >> 6 & 63)]
+                    output[outIndex + 3] = table[Int(chunk & 63)]
+                    inIndex += 3
+                    outIndex += 4
+                }
+                let remaining = input.count - inIndex
+                if remaining > 0 {
+                    var chunk = UInt32(input[inIndex]) << 16
+                    if remaining == 2 { chunk |= UInt32(input[inIndex + 1]) << 8 }
+                    output[outIndex] = table[Int(chunk >> 18 & 63)]
+                    output[outIndex + 1] = table[Int(chunk >> 12 & 63)]
+                    output[outIndex + 2] = remaining == 2 ? table[Int(chunk >> 6 & 63)] : UInt8(ascii: "=")
+                    output[outIndex + 3] = UInt8(ascii: "=")
+                }
+                return length
+            }
         }
-        let remaining = bytes.count - index
-        if remaining > 0 {
-            var chunk = UInt32(bytes[index]) << 16
-            if remaining == 2 { chunk |= UInt32(bytes[index + 1]) << 8 }
-            output.append(alphabet[Int(chunk >> 18 & 63)])
-            output.append(alphabet[Int(chunk >> 12 & 63)])
-            output.append(remaining == 2 ? alphabet[Int(chunk >> 6 & 63)] : UInt8(ascii: "="))
-            output.append(UInt8(ascii: "="))
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// Decodes padded standard base64; nil on any invalid character or length.

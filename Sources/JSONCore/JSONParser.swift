@@ -33,19 +33,19 @@ public enum JSON {
 
 /// A recursive-descent parser over raw bytes. Depth is bounded, so recursion is too.
 struct JSONParser {
-    private let bytes: UnsafeBufferPointer<UInt8>
+    let bytes: UnsafeBufferPointer<UInt8>
     private let maxDepth: Int
-    private var position = 0
-    private var depth = 0
+    var position = 0
+    var depth = 0
 
     init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = buffer
         self.maxDepth = maxDepth
     }
 
-    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+    mutating func parseDocument(selecting selection: JSONSelection = .all) throws(JSONParseError) -> JSONValue {
         skipWhitespace()
-        let value = try parseValue()
+        let value = try parseValue(selection)
         skipWhitespace()
         if position < bytes.count { throw error("unexpected data after the JSON value") }
         return value
@@ -53,11 +53,11 @@ struct JSONParser {
 
     // MARK: Values
 
-    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    private mutating func parseValue(_ selection: JSONSelection = .all) throws(JSONParseError) -> JSONValue {
         guard position < bytes.count else { throw error("unexpected end of input, expected a value") }
         switch bytes[position] {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "{"): return try parseObject(selection)
+        case UInt8(ascii: "["): return try parseArray(selection)
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
@@ -67,10 +67,11 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+    private mutating func parseObject(_ selection: JSONSelection) throws(JSONParseError) -> JSONValue {
         try enterContainer()
         position += 1  // {
         var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(8)  // most Kubernetes objects are small: one allocation instead of four
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
@@ -80,13 +81,26 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
-            let key = try parseString()
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after object key \"\(key)\"") }
-            position += 1
-            skipWhitespace()
-            let value = try parseValue()
-            members.append((key, value))
+            // Keys are nearly always plain ASCII: look them up by their bytes, and build a String only
+            // for members that are kept.
+            if selection.wanted != nil, let span = scanPlainString() {
+                let raw = UnsafeBufferPointer(rebasing: bytes[span])
+                try expectColon(after: raw)
+                if let inner = selection.selection(forKey: raw) {
+                    members.append((String(decoding: raw, as: UTF8.self), try parseValue(inner)))
+                } else {
+                    try skipValue()
+                }
+            } else {
+                var key = try parseString()
+                try expectColon(after: nil, key: key)
+                let inner: JSONSelection? = selection.wanted == nil ? .all : key.withUTF8 { selection.selection(forKey: $0) }
+                if let inner {
+                    members.append((key, try parseValue(inner)))
+                } else {
+                    try skipValue()
+                }
+            }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
@@ -95,15 +109,16 @@ struct JSONParser {
                 depth -= 1
                 return .object(JSONObject(members))
             case nil: throw error("unexpected end of input in object")
-            default: throw error("expected ',' or '}' after object member \"\(key)\"")
+            default: throw error("expected ',' or '}' after an object member")
             }
         }
     }
 
-    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+    private mutating func parseArray(_ selection: JSONSelection) throws(JSONParseError) -> JSONValue {
         try enterContainer()
         position += 1  // [
         var elements: [JSONValue] = []
+        elements.reserveCapacity(4)
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             position += 1
@@ -112,7 +127,7 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            elements.append(try parseValue(selection))
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
@@ -126,12 +141,39 @@ struct JSONParser {
         }
     }
 
-    private mutating func enterContainer() throws(JSONParseError) {
+    private mutating func expectColon(after raw: UnsafeBufferPointer<UInt8>?, key: String? = nil) throws(JSONParseError) {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: ":") else {
+            let name = key ?? raw.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            throw error("expected ':' after object key \"\(name)\"")
+        }
+        position += 1
+        skipWhitespace()
+    }
+
+    /// At an opening quote: if the string is printable ASCII without escapes, moves past it and returns
+    /// the span of its content; otherwise leaves the position unchanged and returns nil.
+    private mutating func scanPlainString() -> Range<Int>? {
+        var index = position + 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let span = (position + 1)..<index
+                position = index + 1
+                return span
+            }
+            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\\") { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    mutating func enterContainer() throws(JSONParseError) {
         depth += 1
         if depth > maxDepth { throw error("document nested deeper than \(maxDepth) levels") }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let count = literal.utf8CodeUnitCount
         guard position + count <= bytes.count else { throw error("invalid literal, expected '\(literal)'") }
         let matches = literal.withUTF8Buffer { expected in
@@ -143,7 +185,7 @@ struct JSONParser {
 
     // MARK: Numbers
 
-    private mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
+    mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
         let start = position
         if peek() == UInt8(ascii: "-") { position += 1 }
         switch peek() ?? 0 {
@@ -260,7 +302,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+    mutating func parseHex4() throws(JSONParseError) -> UInt32 {
         guard position + 4 <= bytes.count else { throw error("invalid \\u escape: expected 4 hex digits") }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -298,9 +340,9 @@ struct JSONParser {
 
     // MARK: Helpers
 
-    private func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
+    func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1
@@ -309,12 +351,12 @@ struct JSONParser {
         }
     }
 
-    private func describe(_ byte: UInt8) -> String {
+    func describe(_ byte: UInt8) -> String {
         if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
         return "0x" + String(byte, radix: 16, uppercase: true)
     }
 
-    private func error(_ reason: String) -> JSONParseError {
+    func error(_ reason: String) -> JSONParseError {
         JSONParseError.at(min(position, bytes.count), in: bytes, reason: reason)
     }
 }

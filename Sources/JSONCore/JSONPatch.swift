@@ -31,8 +31,25 @@ public struct JSONPatchError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 public enum JSONPatch {
+    /// `[{"op":..,"path":..,"value":..},...]`, written directly (no intermediate values: this runs per request).
     public static func serialize(_ operations: [JSONPatchOperation]) -> [UInt8] {
-        JSON.serialize(.array(operations.map(\.jsonValue)))
+        var output: [UInt8] = []
+        output.reserveCapacity(128 * operations.count + 2)
+        output.append(UInt8(ascii: "["))
+        for (index, operation) in operations.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: #"{"op":""#.utf8)
+            output.append(contentsOf: operation.kind.rawValue.utf8)
+            output.append(contentsOf: #"","path":"#.utf8)
+            JSON.writeString(operation.path, into: &output)
+            if let value = operation.value {
+                output.append(contentsOf: #","value":"#.utf8)
+                JSON.serialize(value, into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+        output.append(UInt8(ascii: "]"))
+        return output
     }
 
     /// Parses a JSON Patch document.

@@ -28,22 +28,22 @@ extension JSON {
 
     /// Appends `string` as a JSON string literal (quotes included), escaped for any content.
     public static func writeString(_ string: String, into output: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { bytes in writeString(utf8: bytes, into: &output) }
+    }
+
+    /// Appends UTF-8 bytes as a JSON string literal; runs without escapes are copied in one go.
+    public static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        var utf8 = string.utf8
-        // Most strings need no escaping: copy them in one go.
-        let needsEscaping = utf8.withContiguousStorageIfAvailable { buffer in
-            buffer.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            appendEscaped(byte, to: &output)
+            runStart = index + 1
         }
-        if needsEscaping == false {
-            output.append(contentsOf: utf8)
-        } else {
-            if needsEscaping == nil {
-                var copy = string
-                copy.makeContiguousUTF8()
-                utf8 = copy.utf8
-            }
-            for byte in utf8 { appendEscaped(byte, to: &output) }
-        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         output.append(UInt8(ascii: "\""))
     }
 

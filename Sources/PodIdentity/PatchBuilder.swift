@@ -6,16 +6,18 @@ struct PatchBuilder {
     let settings: MutationSettings
     let identity: ResolvedIdentity
     let pod: PodDocument
+    let tokenFiles: TokenFilePaths
     private(set) var operations: [JSONPatchOperation] = []
     private(set) var warnings: [String] = []
 
     /// The label upstream adds in container-credentials mode (not under `--annotation-prefix`).
     static let podIdentityLabel = "eks.amazonaws.com/pod-identity"
 
-    init(settings: MutationSettings, identity: ResolvedIdentity, pod: PodDocument) {
+    init(settings: MutationSettings, identity: ResolvedIdentity, pod: PodDocument, tokenFiles: TokenFilePaths) {
         self.settings = settings
         self.identity = identity
         self.pod = pod
+        self.tokenFiles = tokenFiles
     }
 
     var mode: MutationDecision.Mode {
@@ -39,7 +41,7 @@ struct PatchBuilder {
         if mode == .containerCredentials { addLabel() }
         addVolume()
         let skipped = skippedContainerNames()
-        let tokenFile = TokenFilePath.make(mountPath: mountPath, tokenPath: tokenPath, windows: pod.isWindows)
+        let tokenFile = tokenFiles.path(for: mode, windows: pod.isWindows)
         for container in pod.containers where !skipped.contains(container.name) {
             addIdentity(to: container, list: "containers", tokenFile: tokenFile)
         }

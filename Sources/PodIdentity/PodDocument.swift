@@ -1,9 +1,8 @@
 import JSONCore
 
-/// A Pod as JSON, with the fields the mutation reads checked and extracted. The JSON itself is kept
-/// untouched: patches address it by index, nothing is re-serialized.
+/// A Pod's fields that the mutation reads, checked and extracted from its JSON. The JSON itself is
+/// never re-serialized: patches address it by index.
 public struct PodDocument: Sendable {
-    public let json: JSONValue
     public let name: String
     public let generateName: String
     /// `metadata.namespace` (the admission request's namespace takes precedence on the server path).
@@ -48,12 +47,25 @@ public struct PodDecodingError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 extension PodDocument {
+    /// Exactly the fields `init(_:)` reads, for `JSON.parse(_:selecting:)`: the rest of the Pod
+    /// (probes, resources, status...) is validated but never built.
+    public static let selection: JSONSelection = {
+        let named: JSONSelection = .members(["name": .all])
+        let container: JSONSelection = .members(["name": .all, "env": named, "volumeMounts": named])
+        return .members([
+            "metadata": .members(["name": .all, "generateName": .all, "namespace": .all, "annotations": .all, "labels": .all]),
+            "spec": .members([
+                "serviceAccountName": .all, "nodeSelector": .all, "os": .members(["name": .all]), "volumes": named,
+                "containers": container, "initContainers": container,
+            ]),
+        ])
+    }()
+
     public init(_ json: JSONValue) throws(PodDecodingError) {
         guard let root = json.object else { throw PodDecodingError(field: "", reason: "expected an object, got \(json.typeName)") }
         let metadata = try Self.optionalObject(root["metadata"], "metadata")
         let spec = try Self.optionalObject(root["spec"], "spec")
         guard let spec else { throw PodDecodingError(field: "spec", reason: "missing") }
-        self.json = json
         hasMetadata = metadata != nil
         name = try Self.optionalString(metadata?["name"], "metadata.name") ?? ""
         generateName = try Self.optionalString(metadata?["generateName"], "metadata.generateName") ?? ""

@@ -5,10 +5,12 @@ import JSONCore
 public struct PodMutator: Sendable {
     public let settings: MutationSettings
     public let jitter: ExpirationJitter
+    private let tokenFiles: TokenFilePaths
 
     public init(settings: MutationSettings, jitter: ExpirationJitter = .system) {
         self.settings = settings
         self.jitter = jitter
+        self.tokenFiles = TokenFilePaths(settings: settings)
     }
 
     /// The ServiceAccount a pod needs looked up: `namespace` is the admission request's (or, when empty, the pod's).
@@ -31,7 +33,7 @@ public struct PodMutator: Sendable {
         case .success(let resolved):
             identity = resolved
         }
-        var builder = PatchBuilder(settings: settings, identity: identity, pod: pod)
+        var builder = PatchBuilder(settings: settings, identity: identity, pod: pod, tokenFiles: tokenFiles)
         builder.build()
         decision.mode = builder.mode
         decision.patch = builder.operations

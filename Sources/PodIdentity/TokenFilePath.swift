@@ -33,3 +33,24 @@ enum TokenFilePath {
         return body.isEmpty ? "." : body
     }
 }
+
+/// The four token file paths a mutator can inject (mode x Windows), computed once per settings
+/// rather than per request.
+struct TokenFilePaths: Sendable {
+    private let webIdentity: (unix: String, windows: String)
+    private let containerCredentials: (unix: String, windows: String)
+
+    init(settings: MutationSettings) {
+        func both(_ mountPath: String, _ tokenPath: String) -> (String, String) {
+            (TokenFilePath.make(mountPath: mountPath, tokenPath: tokenPath, windows: false),
+             TokenFilePath.make(mountPath: mountPath, tokenPath: tokenPath, windows: true))
+        }
+        webIdentity = both(settings.tokenMountPath, MutationSettings.webIdentityTokenPath)
+        containerCredentials = both(settings.containerCredentials.tokenMountPath, settings.containerCredentials.tokenPath)
+    }
+
+    func path(for mode: MutationDecision.Mode, windows: Bool) -> String {
+        let paths = mode == .containerCredentials ? containerCredentials : webIdentity
+        return windows ? paths.windows : paths.unix
+    }
+}
