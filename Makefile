@@ -14,7 +14,7 @@ APT_PACKAGES := libssl-dev libnghttp2-dev nghttp2-client pkg-config openssl curl
 RUN_PORT     ?= 8443
 RUN_METRICS  ?= 9999
 
-.PHONY: help deps test-deps certs build release run test test-swift test-python conformance clean
+.PHONY: help deps test-deps certs build release run test test-swift test-python conformance bench-mutate clean
 
 help:
 	@echo "make run    - install system packages, make dev certs, build, serve on https://127.0.0.1:$(RUN_PORT)"
@@ -63,6 +63,11 @@ test-python: test-deps build
 conformance: build
 	@if [ -x $(CONFORMANCE) ]; then $(VENV_PY) $(CONFORMANCE) .build/debug/webhook; \
 	else echo "conformance: $(CONFORMANCE) not found, skipped"; fi
+
+# Decode + decide + patch + encode of a realistic AdmissionReview, release build (target <= 25 us).
+bench-mutate: deps
+	$(SWIFT) build -c release --product mutate-bench
+	.build/release/mutate-bench
 
 clean:
 	rm -rf .build $(VENV) $(TOOLS)
