@@ -56,17 +56,18 @@ ensure_tools() {
 
 nginx_bin() { command -v nginx 2>/dev/null || echo /usr/sbin/nginx; }
 
-# Builds the release binary (unless WEBHOOK_BIN is set) and sets WEBHOOK_BIN.
+# Builds the release binary exactly as the image does (scripts/build-release.sh: static Swift
+# runtime), unless WEBHOOK_BIN is set; sets WEBHOOK_BIN.
 build_release() {
   if [ -n "$WEBHOOK_BIN" ]; then
     [ -x "$WEBHOOK_BIN" ] || die "WEBHOOK_BIN=$WEBHOOK_BIN is not an executable"
     log "using WEBHOOK_BIN=$WEBHOOK_BIN"
     return
   fi
-  log "building release into $BENCH_SCRATCH_PATH"
-  (cd "$ROOT" && "$SWIFT" build -c release --scratch-path "$BENCH_SCRATCH_PATH" --product webhook) >&2 \
+  log "building release into $BENCH_SCRATCH_PATH (scripts/build-release.sh)"
+  WEBHOOK_BIN=$(SWIFT="$SWIFT" "$ROOT/scripts/build-release.sh" --scratch-path "$BENCH_SCRATCH_PATH") \
     || die "release build failed"
-  WEBHOOK_BIN="$(cd "$ROOT" && "$SWIFT" build -c release --scratch-path "$BENCH_SCRATCH_PATH" --show-bin-path)/webhook"
+  [ -x "$WEBHOOK_BIN" ] || die "the release build printed no binary path"
 }
 
 make_certs() {
