@@ -20,6 +20,8 @@ RUN --mount=type=cache,target=/build,id=pod-identity-webhook-build \
     scripts/build-release.sh --scratch-path /build --output /out/webhook
 
 FROM ${RUNTIME_IMAGE}
+# The binary needs libc, libm, libstdc++6 and libgcc-s1 (already in the base image: apt depends on them),
+# OpenSSL 3 and nghttp2 (`readelf -d webhook | grep NEEDED`).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libssl3 libnghttp2-14 ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/*
