@@ -116,6 +116,7 @@ public final class WebhookServer: Sendable {
                                  metadata: ["path": "\(path)", "error": "\(error)"])
                 }
             }
+            watcher.reload()  // the first load now, so readiness does not wait for a poll
             watcher.start()
             health.addCheck(.init(name: "container-credentials-config") { watcher.hasSynced })
             stoppers.append { watcher.stop() }
@@ -138,6 +139,7 @@ public final class WebhookServer: Sendable {
                                  metadata: ["path": "\(path)", "error": "\(error)"])
                 }
             }
+            source.reload()
             source.start()
             health.addCheck(.init(name: "service-accounts") { source.hasSynced })
             stoppers.append { source.stop() }
