@@ -87,8 +87,11 @@ JSON
   sed 's/^/    /' "$WORK/machine.txt"
   echo "    load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "request: $(wc -c <"$WORK/review.json") B AdmissionReview (pod $(pod_bytes "$WORK/review.json") B), answer: $(wc -c <"$WORK/answer.json") B"
-  echo "commands: h2load -D $DURATION ${h2_flags[*]} | ${h1_flags[*]} -d review.json -H 'Content-Type: application/json' https://127.0.0.1:PORT/mutate?timeout=10s"
+  echo "request: $(wc -c <"$WORK/review.json") B AdmissionReview (pod $(pod_bytes "$WORK/review.json") B), answer: $(wc -c <"$WORK/answer.json") B; commands:"
+  echo
+  for flags in "${h2_flags[*]}" "${h1_flags[*]}"; do
+    echo "    h2load -D $DURATION $flags -d review.json -H 'Content-Type: application/json' https://127.0.0.1:PORT/mutate?timeout=10s"
+  done
   $RESULTS_PY throughput "$RESULTS" --facts "$WORK/facts.json"
 } | tee "$WORK/summary.md"
 # The latest summary stays beside the scripts (ignored by git) for bench/RESULTS.md.
