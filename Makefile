@@ -14,7 +14,7 @@ APT_PACKAGES := libssl-dev libnghttp2-dev nghttp2-client pkg-config openssl curl
 RUN_PORT     ?= 8443
 RUN_METRICS  ?= 9999
 
-.PHONY: help deps test-deps certs build release run test test-swift test-python conformance bench-mutate helm manifests clean
+.PHONY: help deps test-deps certs build release run test test-swift test-python conformance bench-mutate bench bench-scale helm manifests clean
 
 help:
 	@echo "make run    - install system packages, make dev certs, build, serve on https://127.0.0.1:$(RUN_PORT)"
@@ -69,6 +69,16 @@ conformance: build
 bench-mutate: deps
 	$(SWIFT) build -c release --product mutate-bench
 	.build/release/mutate-bench
+
+BENCH_SCRATCH ?= .build-bench
+
+# Benchmarks, not tests: release build as shipped, nginx baseline, h2load; results in bench/RESULTS.md.
+bench: deps
+	BENCH_SCRATCH_PATH=$(CURDIR)/$(BENCH_SCRATCH) SWIFT=$(SWIFT) PYTHON=$(PYTHON) bench/run.sh
+
+# Memory and load time with 1k/10k/100k ServiceAccounts; cost per request from 1 KB to 1 MB pods.
+bench-scale: deps
+	BENCH_SCRATCH_PATH=$(CURDIR)/$(BENCH_SCRATCH) SWIFT=$(SWIFT) PYTHON=$(PYTHON) bench/scale.sh
 
 HELM                := $(TOOLS)/helm
 HELM_ENV            := HELM_CACHE_HOME=$(CURDIR)/$(TOOLS)/helm-home/cache HELM_CONFIG_HOME=$(CURDIR)/$(TOOLS)/helm-home/config HELM_DATA_HOME=$(CURDIR)/$(TOOLS)/helm-home/data
