@@ -67,3 +67,25 @@ public enum FileSystem {
 
     private static func systemError() -> String { String(cString: strerror(errno)) }
 }
+
+/// What changes when a file is rewritten, replaced or swapped behind a symbolic link: comparing
+/// fingerprints tells whether a file needs reading again without reading it.
+public struct FileFingerprint: Sendable, Equatable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let modified: Int64  // nanoseconds
+    let changed: Int64  // nanoseconds (inode change: renames, permission changes)
+}
+
+extension FileSystem {
+    /// The fingerprint of what `path` points to (symbolic links followed), or nil when nothing is there.
+    public static func fingerprint(of path: String) -> FileFingerprint? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileFingerprint(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+            changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+    }
+}

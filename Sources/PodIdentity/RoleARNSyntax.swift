@@ -1,24 +1,49 @@
-/// Upstream's role ARN check, `^arn:aws[a-z0-9-]*:iam::\d{12}:role\/[\w-\/.@+=,]+$`, without a regex engine.
+/// Upstream's role ARN check, `^arn:aws[a-z0-9-]*:iam::\d{12}:role\/[\w-\/.@+=,]+$`, without a regex engine:
+/// one pass over the bytes, as it runs for every admitted pod.
 /// Upstream only logs a mismatch; this webhook also returns it as an admission warning.
 enum RoleARNSyntax {
     static func isIAMRoleARN(_ arn: String) -> Bool {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[2] == "iam", parts[3].isEmpty else { return false }
-        let partition = parts[1]
-        guard partition.hasPrefix("aws"),
-              partition.utf8.dropFirst(3).allSatisfy({ isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }) else { return false }
-        guard parts[4].utf8.count == 12, parts[4].utf8.allSatisfy(isDigit) else { return false }
-        let resource = parts[5]
-        guard resource.hasPrefix("role/") else { return false }
-        let name = resource.utf8.dropFirst(5)
-        return !name.isEmpty && name.allSatisfy { byte in
-            isLowerAlphanumeric(byte) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || "_-/.@+=,".utf8.contains(byte)
+        var arn = arn
+        return arn.withUTF8 { bytes in
+            var index = 0
+            func expect(_ literal: StaticString) -> Bool {
+                let count = literal.utf8CodeUnitCount
+                guard index + count <= bytes.count else { return false }
+                let matches = literal.withUTF8Buffer { expected in (0..<count).allSatisfy { bytes[index + $0] == expected[$0] } }
+                if matches { index += count }
+                return matches
+            }
+            guard expect("arn:aws") else { return false }
+            while index < bytes.count, isLowerAlphanumeric(bytes[index]) || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard expect(":iam::") else { return false }
+            for _ in 0..<12 {
+                guard index < bytes.count, isDigit(bytes[index]) else { return false }
+                index += 1
+            }
+            guard expect(":role/"), index < bytes.count else { return false }
+            while index < bytes.count {
+                guard isRoleNameByte(bytes[index]) else { return false }
+                index += 1
+            }
+            return true
         }
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
     private static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {
         isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+    }
+
+    /// `[\w-\/.@+=,]`: letters, digits and `_-/.@+=,`.
+    private static func isRoleNameByte(_ byte: UInt8) -> Bool {
+        if isLowerAlphanumeric(byte) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) { return true }
+        switch byte {
+        case UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "@"),
+             UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: ","):
+            return true
+        default:
+            return false
+        }
     }
 }

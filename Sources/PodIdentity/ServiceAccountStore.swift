@@ -34,34 +34,50 @@ public struct ServiceAccountRecord: Sendable, Equatable {
 }
 
 /// The ServiceAccounts known to the webhook, fed by a source (local manifests or the Kubernetes API)
-/// and read by every admission request. Reads take a short lock for one hash lookup; writers
-/// (watch events, reloads) never hold it for longer than one update.
+/// and read by every admission request. The records are split over shards, each behind its own short
+/// lock, so concurrent requests on different cores do not queue on one global lock; writers (watch
+/// events, reloads) hold a shard's lock for one update at most.
 public final class ServiceAccountStore: Sendable {
-    private let records = Mutex<[ServiceAccountKey: ServiceAccountRecord]>([:])
+    private final class Shard: Sendable {
+        let records = Mutex<[ServiceAccountKey: ServiceAccountRecord]>([:])
+    }
+
+    private static let shardCount = 16  // a power of two
+    private let shards: [Shard] = (0..<ServiceAccountStore.shardCount).map { _ in Shard() }
 
     public init() {}
 
+    private func shard(for key: ServiceAccountKey) -> Shard {
+        shards[key.hashValue & (Self.shardCount - 1)]
+    }
+
     public func lookup(_ key: ServiceAccountKey) -> ServiceAccountRecord? {
-        records.withLock { $0[key] }
+        shard(for: key).records.withLock { $0[key] }
     }
 
     public func upsert(_ key: ServiceAccountKey, _ record: ServiceAccountRecord) {
-        records.withLock { $0[key] = record }
+        shard(for: key).records.withLock { $0[key] = record }
     }
 
     public func remove(_ key: ServiceAccountKey) {
-        _ = records.withLock { $0.removeValue(forKey: key) }
+        _ = shard(for: key).records.withLock { $0.removeValue(forKey: key) }
     }
 
-    /// Replaces everything at once (a relist or a reload of the local files).
+    /// Replaces everything (a relist or a reload of the local files), shard by shard.
     public func replaceAll(_ newRecords: [ServiceAccountKey: ServiceAccountRecord]) {
-        records.withLock { $0 = newRecords }
+        var split = Array(repeating: [ServiceAccountKey: ServiceAccountRecord](), count: Self.shardCount)
+        for (key, record) in newRecords { split[key.hashValue & (Self.shardCount - 1)][key] = record }
+        for (shard, records) in zip(shards, split) {
+            shard.records.withLock { $0 = records }
+        }
     }
 
-    public var count: Int { records.withLock { $0.count } }
+    public var count: Int { shards.reduce(0) { total, shard in total + shard.records.withLock { $0.count } } }
 
     /// A copy of every record, for debugging dumps. O(n): never on the request path.
     public func snapshot() -> [ServiceAccountKey: ServiceAccountRecord] {
-        records.withLock { $0 }
+        var all: [ServiceAccountKey: ServiceAccountRecord] = [:]
+        for shard in shards { all.merge(shard.records.withLock { $0 }) { _, new in new } }
+        return all
     }
 }

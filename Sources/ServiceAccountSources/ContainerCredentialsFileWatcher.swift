@@ -17,7 +17,7 @@ public final class ContainerCredentialsFileWatcher: Sendable {
     /// The content last seen (nil: the file was missing), and whether it was unusable.
     private let state = Mutex<(content: [UInt8]?, seen: Bool, failed: Bool)>((nil, false, false))
     private let synced = Atomic<Bool>(false)
-    private let poller: Mutex<PollingLoop?> = Mutex(nil)
+    private let poller = PollingLoop()
 
     public init(path: String, sources: IdentitySources, pollInterval: Duration = .seconds(1),
                 onEvent: @escaping @Sendable (Event) -> Void) {
@@ -73,18 +73,10 @@ public final class ContainerCredentialsFileWatcher: Sendable {
     }
 
     public func start() {
-        poller.withLock { current in
-            guard current == nil else { return }
-            let loop = PollingLoop(interval: pollInterval) { [weak self] in self?.reload() }
-            loop.start()
-            current = loop
-        }
+        poller.start(every: pollInterval) { [weak self] in self?.reload() }
     }
 
     public func stop() {
-        poller.withLock { current in
-            current?.stop()
-            current = nil
-        }
+        poller.stop()
     }
 }

@@ -15,10 +15,11 @@ public final class LocalManifestSource: Sendable {
     private let store: ServiceAccountStore
     private let sources: IdentitySources
     private let onEvent: @Sendable (Event) -> Void
-    /// The content last attempted and the error it gave, so an unchanged bad file is reported once.
-    private let state = Mutex<(content: [ManifestFile]?, error: ManifestError?)>((nil, nil))
+    /// What was last attempted and the error it gave, so an unchanged bad file is reported once:
+    /// the files' fingerprints (checked every poll without reading) and a digest of their content.
+    private let state = Mutex<(fingerprints: [ManifestFiles.Fingerprint]?, digest: Int?, error: ManifestError?)>((nil, nil, nil))
     private let synced = Atomic<Bool>(false)
-    private let poller: Mutex<PollingLoop?> = Mutex(nil)
+    private let poller = PollingLoop()
     private let pollInterval: Duration
 
     typealias ManifestFile = (path: String, bytes: [UInt8])
@@ -40,15 +41,22 @@ public final class LocalManifestSource: Sendable {
     /// Returns false while the content cannot be used (the last good state stays in effect).
     @discardableResult
     public func reload() -> Bool {
+        let fingerprints = ManifestFiles.fingerprints(path: path)
+        let unchangedFiles = state.withLock { state -> ManifestError?? in
+            guard let fingerprints, state.fingerprints == fingerprints else { return nil }
+            return .some(state.error)
+        }
+        if let unchangedFiles { return unchangedFiles == nil }
         let files: [ManifestFile]
         do {
             files = try ManifestFiles.read(path: path)
         } catch {
-            return fail(error, content: nil)
+            return fail(error, fingerprints: nil, digest: nil)
         }
+        let digest = Self.digest(files)
         let unchanged = state.withLock { state -> ManifestError?? in
-            guard let last = state.content, last.count == files.count,
-                  zip(last, files).allSatisfy({ $0.path == $1.path && $0.bytes == $1.bytes }) else { return nil }
+            guard state.digest == digest else { return nil }
+            state.fingerprints = fingerprints  // touched but identical: nothing to reload
             return .some(state.error)
         }
         if let unchanged { return unchanged == nil }
@@ -64,18 +72,28 @@ public final class LocalManifestSource: Sendable {
             let table = manifests.roleMappings ?? RoleMappingTable()
             store.replaceAll(manifests.serviceAccounts)
             sources.replaceRoleMappings(table)
-            state.withLock { $0 = (files, nil) }
+            state.withLock { $0 = (fingerprints, digest, nil) }
             synced.store(true, ordering: .releasing)
             onEvent(.loaded(serviceAccounts: manifests.serviceAccounts.count, roleMappings: table.count, warnings: manifests.warnings))
             return true
         } catch {
-            return fail(error, content: files)
+            return fail(error, fingerprints: fingerprints, digest: digest)
         }
     }
 
-    private func fail(_ error: ManifestError, content: [ManifestFile]?) -> Bool {
+    /// Identifies the content within this process (Hasher's seed is per process, which is all that is needed).
+    private static func digest(_ files: [ManifestFile]) -> Int {
+        var hasher = Hasher()
+        for file in files {
+            hasher.combine(file.path)
+            hasher.combine(file.bytes)
+        }
+        return hasher.finalize()
+    }
+
+    private func fail(_ error: ManifestError, fingerprints: [ManifestFiles.Fingerprint]?, digest: Int?) -> Bool {
         let isNew = state.withLock { state -> Bool in
-            defer { state = (content, error) }
+            defer { state = (fingerprints, digest, error) }
             return state.error != error
         }
         if isNew { onEvent(.failed(error)) }
@@ -84,18 +102,10 @@ public final class LocalManifestSource: Sendable {
 
     /// Polls for changes every `pollInterval` until `stop()`.
     public func start() {
-        poller.withLock { current in
-            guard current == nil else { return }
-            let loop = PollingLoop(interval: pollInterval) { [weak self] in self?.reload() }
-            loop.start()
-            current = loop
-        }
+        poller.start(every: pollInterval) { [weak self] in self?.reload() }
     }
 
     public func stop() {
-        poller.withLock { current in
-            current?.stop()
-            current = nil
-        }
+        poller.stop()
     }
 }

@@ -19,12 +19,36 @@ public enum ManifestFiles {
             throw ManifestError(source: path, reason: "cannot list the folder: \(error.reason)")
         }
         var files: [(path: String, bytes: [UInt8])] = []
-        for name in names where !name.hasPrefix(".")
-            && (name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json")) {
-            let file = path.hasSuffix("/") ? path + name : path + "/" + name
+        for name in manifestNames(names) {
+            let file = join(path, name)
             if FileSystem.kind(of: file) == .file { files.append((file, try readFile(file))) }
         }
         return files
+    }
+
+    /// A file's path and fingerprint; a folder is its listing plus each manifest's fingerprint.
+    public struct Fingerprint: Sendable, Equatable {
+        let path: String
+        let fingerprint: FileFingerprint?
+    }
+
+    /// Fingerprints of everything `read(path:)` would read, without reading it; nil when `path` is missing.
+    public static func fingerprints(path: String) -> [Fingerprint]? {
+        guard let kind = FileSystem.kind(of: path) else { return nil }
+        guard kind == .directory else { return [Fingerprint(path: path, fingerprint: FileSystem.fingerprint(of: path))] }
+        guard let names = try? FileSystem.entries(of: path) else { return nil }
+        return manifestNames(names).map { name in
+            let file = join(path, name)
+            return Fingerprint(path: file, fingerprint: FileSystem.fingerprint(of: file))
+        }
+    }
+
+    private static func manifestNames(_ names: [String]) -> [String] {
+        names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json")) }
+    }
+
+    private static func join(_ folder: String, _ name: String) -> String {
+        folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
     public static func readFile(_ path: String) throws(ManifestError) -> [UInt8] {

@@ -1,21 +1,16 @@
 import Synchronization
 
-/// Runs `tick` every `interval` on a background task until stopped. Polling, rather than inotify,
+/// Runs a tick every interval on a background task until stopped. Polling, rather than inotify,
 /// also sees Kubernetes' symlink swaps of mounted ConfigMaps and Secrets.
 final class PollingLoop: Sendable {
-    private let interval: Duration
-    private let tick: @Sendable () -> Void
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(interval: Duration, tick: @escaping @Sendable () -> Void) {
-        self.interval = interval
-        self.tick = tick
-    }
+    init() {}
 
-    func start() {
+    /// Starts ticking; does nothing when already running.
+    func start(every interval: Duration, tick: @escaping @Sendable () -> Void) {
         task.withLock { current in
             guard current == nil else { return }
-            let interval = self.interval, tick = self.tick
             current = Task.detached {
                 while !Task.isCancelled {
                     do { try await Task.sleep(for: interval) } catch { return }

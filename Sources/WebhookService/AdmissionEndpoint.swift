@@ -73,6 +73,8 @@ struct AdmissionEndpoint: HTTPHandler {
 
     /// One line per admission decision.
     private func log(_ request: AdmissionRequest, outcome: AdmissionOutcome, result: String, lookedUp: Bool) {
+        // Decisions are logged at info, denials at warning: build nothing when that level is off.
+        guard logger.logLevel <= (outcome.decision == nil ? .warning : .info) else { return }
         var metadata: Logger.Metadata = ["uid": "\(request.uid)", "namespace": "\(request.namespace)", "result": "\(result)"]
         if request.dryRun { metadata["dryRun"] = "true" }
         if lookedUp { metadata["lookup"] = "api" }
@@ -106,10 +108,19 @@ struct AdmissionEndpoint: HTTPHandler {
         return recordFound ? "skipped" : "sa_missing"
     }
 
-    /// `application/json`, with parameters such as `charset` allowed; case-insensitive.
+    /// `application/json`, with parameters such as `charset` allowed; case-insensitive. On bytes: it runs per request.
     static func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return mediaType.filter { $0 != " " && $0 != "\t" }.lowercased() == "application/json"
+        guard var contentType else { return false }
+        return contentType.withUTF8 { bytes in
+            var start = 0, end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            let expected = "application/json".utf8
+            guard end - start == expected.count else { return false }
+            // ASCII lower-casing: letters only differ by 0x20; '/' is compared exactly.
+            return zip(bytes[start..<end], expected).allSatisfy { byte, wanted in
+                byte == wanted || (wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z") && byte | 0x20 == wanted)
+            }
+        }
     }
 }

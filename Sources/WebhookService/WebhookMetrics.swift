@@ -25,6 +25,7 @@ public final class WebhookMetrics: Sendable {
         factory.durationHistogramBuckets["http_request_duration_seconds"] = Self.latencySecondsBuckets
         factory.durationHistogramBuckets["admission_duration_seconds"] = Self.latencySecondsBuckets
         self.factory = factory
+        admissionHandles = AdmissionHandles(factory: factory)
         // Upstream sets this to 1 once it has seen a ServiceAccount; here: once the webhook runs.
         Gauge(label: "pod_identity_webhook_used", factory: factory).record(1)
     }
@@ -35,15 +36,48 @@ public final class WebhookMetrics: Sendable {
     // MARK: HTTP
 
     public func requestServed(method: String, path: String, status: Int, duration: Duration) {
-        let path = Self.knownPaths.contains(path) ? path : "other"  // bounded label cardinality
-        Counter(label: "http_request_count", dimensions: [("verb", method), ("path", path), ("code", String(status))],
-                factory: factory).increment()
+        let handles = requestHandles(RequestKey(method: method, path: path, status: status))
+        handles.count.increment()
         let microseconds = Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
-        Recorder(label: "http_request_latencies", dimensions: [("verb", method), ("path", path)], aggregate: true,
-                 factory: factory).record(microseconds)
-        Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("verb", method), ("path", path)],
-                      factory: factory).record(duration: duration)
+        handles.latencyMicroseconds.record(microseconds)
+        handles.duration.record(duration: duration)
     }
+
+    private struct RequestKey: Hashable {
+        let method: String
+        let path: String
+        let status: Int
+    }
+
+    private struct RequestHandles: Sendable {
+        let count: CoreMetrics.Counter
+        let latencyMicroseconds: CoreMetrics.Recorder
+        let duration: Metrics.Timer
+    }
+
+    /// Metric handles per (method, path, status), made once: going through the factory on every request
+    /// costs more than the rest of the bookkeeping.
+    private let requestHandleCache = Mutex<[RequestKey: RequestHandles]>([:])
+
+    private func requestHandles(_ key: RequestKey) -> RequestHandles {
+        if let cached = requestHandleCache.withLock({ $0[key] }) { return cached }
+        // Bounded label cardinality: unknown paths and methods are folded together.
+        let path = Self.knownPaths.contains(key.path) ? key.path : "other"
+        let method = Self.knownMethods.contains(key.method) ? key.method : "other"
+        let handles = RequestHandles(
+            count: Counter(label: "http_request_count",
+                           dimensions: [("verb", method), ("path", path), ("code", String(key.status))], factory: factory),
+            latencyMicroseconds: Recorder(label: "http_request_latencies", dimensions: [("verb", method), ("path", path)],
+                                          aggregate: true, factory: factory),
+            duration: Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("verb", method), ("path", path)],
+                                    factory: factory))
+        requestHandleCache.withLock { cache in
+            if cache.count < 1000 { cache[key] = handles }  // hostile clients cannot grow it without bound
+        }
+        return handles
+    }
+
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     static let knownPaths: Set<String> = ["/mutate", "/healthz", "/livez", "/readyz", "/metrics", "/debug/alpha/cache"]
 
@@ -52,15 +86,45 @@ public final class WebhookMetrics: Sendable {
     /// `mode`: sts_web_identity | container_credentials | none; `result`: mutated | unchanged | skipped |
     /// sa_missing | denied | error.
     public func admission(mode: String, result: String, duration: Duration) {
-        Counter(label: "mutations_total", dimensions: [("mode", mode), ("result", result)], factory: factory).increment()
-        Metrics.Timer(label: "admission_duration_seconds", factory: factory).record(duration: duration)
-        if mode == "sts_web_identity" || mode == "container_credentials" {
-            Counter(label: "pod_identity_webhook_pod_count", dimensions: [("method", mode)], factory: factory).increment()
-        }
-        if result == "sa_missing" {
-            Counter(label: "pod_identity_webhook_missing_sa_count", factory: factory).increment()
+        admissionHandles.mutations[AdmissionKey(mode: mode, result: result)]?.increment()
+        admissionHandles.duration.record(duration: duration)
+        admissionHandles.podCount[mode]?.increment()
+        if result == "sa_missing" { admissionHandles.missingServiceAccount.increment() }
+    }
+
+    public static let admissionModes = ["sts_web_identity", "container_credentials", "none"]
+    public static let admissionResults = ["mutated", "unchanged", "skipped", "sa_missing", "denied", "error"]
+
+    private struct AdmissionKey: Hashable {
+        let mode: String
+        let result: String
+    }
+
+    /// Every admission metric handle, made up front: the label values are a fixed set.
+    private struct AdmissionHandles: Sendable {
+        let mutations: [AdmissionKey: CoreMetrics.Counter]
+        let podCount: [String: CoreMetrics.Counter]
+        let missingServiceAccount: CoreMetrics.Counter
+        let duration: Metrics.Timer
+
+        init(factory: PrometheusMetricsFactory) {
+            var mutations: [AdmissionKey: CoreMetrics.Counter] = [:]
+            for mode in WebhookMetrics.admissionModes {
+                for result in WebhookMetrics.admissionResults {
+                    mutations[AdmissionKey(mode: mode, result: result)] = Counter(
+                        label: "mutations_total", dimensions: [("mode", mode), ("result", result)], factory: factory)
+                }
+            }
+            self.mutations = mutations
+            podCount = Dictionary(uniqueKeysWithValues: ["sts_web_identity", "container_credentials"].map {
+                ($0, Counter(label: "pod_identity_webhook_pod_count", dimensions: [("method", $0)], factory: factory))
+            })
+            missingServiceAccount = Counter(label: "pod_identity_webhook_missing_sa_count", factory: factory)
+            duration = Metrics.Timer(label: "admission_duration_seconds", factory: factory)
         }
     }
+
+    private let admissionHandles: AdmissionHandles
 
     // MARK: Connections and TLS
 
