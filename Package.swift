@@ -15,9 +15,6 @@ let package = Package(
         // For the fuzzing package in Fuzz/ (a separate package, so fuzz executables never enter this build).
         .library(name: "WebhookFuzzableModules",
                  targets: ["JSONCore", "PodIdentity", "Admission", "HTTPServer", "ServiceAccountSources", "KubernetesClient"]),
-        // For the fuzzing package in Fuzz/ (a separate package, so fuzz executables never enter this build).
-        .library(name: "WebhookFuzzableModules",
-                 targets: ["JSONCore", "PodIdentity", "Admission", "HTTPServer", "ServiceAccountSources", "KubernetesClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
