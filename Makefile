@@ -14,7 +14,7 @@ APT_PACKAGES := libssl-dev libnghttp2-dev nghttp2-client pkg-config openssl curl
 RUN_PORT     ?= 8443
 RUN_METRICS  ?= 9999
 
-.PHONY: help deps test-deps certs build release run test test-swift test-python conformance bench-mutate bench bench-scale helm manifests clean
+.PHONY: help deps test-deps certs build release run test test-swift test-python conformance bench-mutate bench bench-scale fuzz test-sanitize soak helm manifests clean
 
 help:
 	@echo "make run    - install system packages, make dev certs, build, serve on https://127.0.0.1:$(RUN_PORT)"
@@ -79,6 +79,21 @@ bench: deps
 # Memory and load time with 1k/10k/100k ServiceAccounts; cost per request from 1 KB to 1 MB pods.
 bench-scale: deps
 	BENCH_SCRATCH_PATH=$(CURDIR)/$(BENCH_SCRATCH) SWIFT=$(SWIFT) PYTHON=$(PYTHON) bench/scale.sh
+
+FUZZ_SECONDS ?= 60
+SOAK_SECONDS ?= 300
+
+# libFuzzer harnesses in Fuzz/ (ASan + coverage), every target FUZZ_SECONDS each; crash inputs in .build-fuzz/crashes/
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+# The Swift test suite under AddressSanitizer, then ThreadSanitizer (.build-asan, .build-tsan)
+test-sanitize: deps
+	scripts/test-sanitize.sh
+
+# Mixed HTTP/2 + HTTP/1.1 load while the certificate rotates and ServiceAccounts churn (SOAK_SECONDS=45: short run)
+soak: deps build
+	SOAK_SECONDS=$(SOAK_SECONDS) WEBHOOK_BIN=$(CURDIR)/.build/debug/webhook scripts/soak.sh
 
 HELM                := $(TOOLS)/helm
 HELM_ENV            := HELM_CACHE_HOME=$(CURDIR)/$(TOOLS)/helm-home/cache HELM_CONFIG_HOME=$(CURDIR)/$(TOOLS)/helm-home/config HELM_DATA_HOME=$(CURDIR)/$(TOOLS)/helm-home/data

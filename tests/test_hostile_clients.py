@@ -504,11 +504,6 @@ def test_flow_control_windows_that_never_open(webhook):
 
 # --- Overload ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug (reported to the server engineer): under overload the read-header deadline, measured from "
-    "accept, fires on connections whose bytes already wait in the kernel because the event loop has not reached "
-    "them yet: h2load's established HTTP/2 connections and new clients' TLS handshakes are reset "
-    "('connection timed out kind=headerTimeout') instead of being answered or refused with 503/REFUSED_STREAM"))
 def test_overload_gets_answers_or_refusals_and_recovers(webhook, tmp_path):
     """Far more concurrent requests than two cores serve at once: every request is answered (200, or 503 /
     REFUSED_STREAM when queues are full), none times out or errors, ordinary clients are still answered while

@@ -5,65 +5,23 @@ import PodIdentity
 public enum AdmissionReviewCodec {
     public static let supportedAPIVersions: Set<String> = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
 
+    /// Reads the review straight from the bytes: the Pod's few fields the mutation needs are decoded,
+    /// everything else (userInfo, oldObject, most of the Pod) is validated and skipped, no tree is built.
     public static func decode(_ body: [UInt8]) throws(AdmissionBodyError) -> AdmissionRequest {
-        let document: JSONValue
+        var review = ReviewFields()
         do {
-            document = try JSON.parse(body, selecting: reviewSelection)
-        } catch {
+            try JSON.read(body) { reader in try review.read(&reader) }
+        } catch let error as JSONParseError {
             throw AdmissionBodyError(reason: "request body is not valid JSON: \(error)")
+        } catch {
+            throw AdmissionBodyError(reason: "request body is not an AdmissionReview: \(error)")  // not reached
         }
-        return try decode(document)
+        return try review.request()
     }
 
-    /// The parts of a review the webhook reads; the rest (userInfo, oldObject, most of the Pod) is
-    /// validated but not built.
-    static let reviewSelection: JSONSelection = .members([
-        "kind": .all, "apiVersion": .all,
-        "request": .members([
-            "uid": .all, "namespace": .all, "operation": .all, "dryRun": .all, "object": PodDocument.selection,
-        ]),
-    ])
-
+    /// A review given as a value (`webhook mutate`): the same decoding as for request bodies.
     public static func decode(_ document: JSONValue) throws(AdmissionBodyError) -> AdmissionRequest {
-        guard let review = document.object else {
-            throw AdmissionBodyError(reason: "request body is not an AdmissionReview: expected a JSON object, got \(document.typeName)")
-        }
-        let kind = try string(review["kind"], "kind")
-        if let kind, kind != "AdmissionReview" {
-            throw AdmissionBodyError(reason: "request body is not an AdmissionReview: kind is \"\(kind)\"")
-        }
-        let apiVersion = try string(review["apiVersion"], "apiVersion")
-        if let apiVersion, !supportedAPIVersions.contains(apiVersion) {
-            throw AdmissionBodyError(reason: "unsupported AdmissionReview apiVersion \"\(apiVersion)\" (expected admission.k8s.io/v1 or v1beta1)")
-        }
-        guard let requestValue = review["request"], !requestValue.isNull else {
-            throw AdmissionBodyError(reason: "AdmissionReview has no request")
-        }
-        guard let request = requestValue.object else {
-            throw AdmissionBodyError(reason: "AdmissionReview request must be an object, got \(requestValue.typeName)")
-        }
-        let dryRun: Bool
-        switch request["dryRun"] {
-        case nil, .null?: dryRun = false
-        case .bool(let flag)?: dryRun = flag
-        case let other?: throw AdmissionBodyError(reason: "request.dryRun must be a boolean, got \(other.typeName)")
-        }
-        let pod: Result<PodDocument, PodDecodingError>
-        if let object = request["object"], !object.isNull {
-            pod = Result { () throws(PodDecodingError) in try PodDocument(object) }
-        } else {
-            pod = .failure(PodDecodingError(field: "request.object", reason: "missing"))
-        }
-        return AdmissionRequest(
-            apiVersion: apiVersion, kind: kind, uid: try string(request["uid"], "request.uid") ?? "",
-            namespace: try string(request["namespace"], "request.namespace") ?? "",
-            operation: try string(request["operation"], "request.operation") ?? "", dryRun: dryRun, pod: pod)
-    }
-
-    private static func string(_ value: JSONValue?, _ field: String) throws(AdmissionBodyError) -> String? {
-        guard let value, !value.isNull else { return nil }
-        guard let text = value.string else { throw AdmissionBodyError(reason: "\(field) must be a string, got \(value.typeName)") }
-        return text
+        try decode(JSON.serialize(document))
     }
 
     // MARK: Responses
@@ -117,5 +75,118 @@ public enum AdmissionReviewCodec {
         if let apiVersion = request.apiVersion { review["apiVersion"] = .string(apiVersion) }
         review["response"] = .object(response)
         return .object(review)
+    }
+}
+
+/// What a review holds, as read; checked in a fixed order once the whole body is known to be valid JSON,
+/// so a syntax error anywhere wins over a semantic one and messages do not depend on member order.
+struct ReviewFields {
+    /// A member's state: absent, null, a string, or another type (its name).
+    enum Field: Equatable {
+        case absent, null, string(String), other(String)
+    }
+
+    var rootType: String?
+    var kind = Field.absent, apiVersion = Field.absent
+    var requestType: String?  // nil: absent
+    var uid = Field.absent, namespace = Field.absent, operation = Field.absent
+    var dryRun: Result<Bool, AdmissionBodyError> = .success(false)
+    var pod: Result<PodDocument, PodDecodingError> = .failure(PodDecodingError(field: "request.object", reason: "missing"))
+
+    mutating func read(_ reader: inout JSONReader) throws {
+        let rootKind = try reader.kind()
+        guard rootKind == .object else {
+            rootType = rootKind.typeName
+            return try reader.skipValue()
+        }
+        rootType = "object"
+        try reader.readObject { reader, key in
+            if key == "kind" { kind = try Self.field(&reader) }
+            else if key == "apiVersion" { apiVersion = try Self.field(&reader) }
+            else if key == "request" { try readRequest(&reader) }
+            else { try reader.skipValue() }
+        }
+    }
+
+    private mutating func readRequest(_ reader: inout JSONReader) throws {
+        let requestKind = try reader.kind()
+        requestType = requestKind.typeName
+        guard requestKind == .object else { return try reader.skipValue() }
+        try reader.readObject { reader, key in
+            if key == "uid" { uid = try Self.field(&reader) }
+            else if key == "namespace" { namespace = try Self.field(&reader) }
+            else if key == "operation" { operation = try Self.field(&reader) }
+            else if key == "dryRun" { try readDryRun(&reader) }
+            else if key == "object" { try readObject(&reader) }
+            else { try reader.skipValue() }
+        }
+    }
+
+    private mutating func readDryRun(_ reader: inout JSONReader) throws {
+        switch try reader.kind() {
+        case .null: dryRun = .success(false)
+        case .bool: dryRun = .success(try reader.readValue().bool ?? false); return
+        case let other: dryRun = .failure(AdmissionBodyError(reason: "request.dryRun must be a boolean, got \(other.typeName)"))
+        }
+        try reader.skipValue()
+    }
+
+    /// A Pod that does not decode is skipped from where it started, so the rest is still validated.
+    private mutating func readObject(_ reader: inout JSONReader) throws {
+        if try reader.kind() == .null {
+            pod = .failure(PodDecodingError(field: "request.object", reason: "missing"))
+            return try reader.skipValue()
+        }
+        let start = reader.position
+        do {
+            pod = .success(try PodDocument(reading: &reader))
+        } catch let error as PodDecodingError {
+            pod = .failure(error)
+            reader.rewind(to: start)
+            try reader.skipValue()
+        }
+    }
+
+    private static func field(_ reader: inout JSONReader) throws -> Field {
+        switch try reader.kind() {
+        case .string: return .string(try reader.readString())
+        case .null:
+            try reader.skipValue()
+            return .null
+        case let other:
+            try reader.skipValue()
+            return .other(other.typeName)
+        }
+    }
+
+    func request() throws(AdmissionBodyError) -> AdmissionRequest {
+        guard rootType == "object" else {
+            throw AdmissionBodyError(reason: "request body is not an AdmissionReview: expected a JSON object, got \(rootType ?? "nothing")")
+        }
+        let kind = try Self.string(kind, "kind")
+        if let kind, kind != "AdmissionReview" {
+            throw AdmissionBodyError(reason: "request body is not an AdmissionReview: kind is \"\(kind)\"")
+        }
+        let apiVersion = try Self.string(apiVersion, "apiVersion")
+        if let apiVersion, !AdmissionReviewCodec.supportedAPIVersions.contains(apiVersion) {
+            throw AdmissionBodyError(reason: "unsupported AdmissionReview apiVersion \"\(apiVersion)\" (expected admission.k8s.io/v1 or v1beta1)")
+        }
+        guard let requestType, requestType != "null" else { throw AdmissionBodyError(reason: "AdmissionReview has no request") }
+        guard requestType == "object" else {
+            throw AdmissionBodyError(reason: "AdmissionReview request must be an object, got \(requestType)")
+        }
+        let dryRun = try dryRun.get()
+        return AdmissionRequest(
+            apiVersion: apiVersion, kind: kind, uid: try Self.string(uid, "request.uid") ?? "",
+            namespace: try Self.string(namespace, "request.namespace") ?? "",
+            operation: try Self.string(operation, "request.operation") ?? "", dryRun: dryRun, pod: pod)
+    }
+
+    private static func string(_ field: Field, _ name: String) throws(AdmissionBodyError) -> String? {
+        switch field {
+        case .absent, .null: return nil
+        case .string(let text): return text
+        case .other(let type): throw AdmissionBodyError(reason: "\(name) must be a string, got \(type)")
+        }
     }
 }

@@ -94,6 +94,11 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Events
 
+    private func hasUnreadInput() -> Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
+    }
+
     func handleEvent(flags: UInt32) {
         if flags & (cws_EPOLLERR()) != 0 && flags & cws_EPOLLIN() == 0 {
             close(reason: "socket error")
@@ -412,6 +417,9 @@ final class Connection: @unchecked Sendable {
     }
 
     func timedOut(_ kind: ServerProtocolErrorKind, _ reason: String) {
+        // Under overload the loop may reach a connection late: bytes already waiting in the socket mean
+        // the client was on time and the server is behind, so its request is read rather than dropped.
+        if (kind == .headerTimeout || kind == .requestTimeout) && hasUnreadInput() { return }
         context.observer?.protocolError(kind)
         logger.info("connection timed out", metadata: ["kind": "\(kind.rawValue)", "reason": "\(reason)"])
         close(reason: reason)

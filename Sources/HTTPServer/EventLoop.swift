@@ -17,6 +17,8 @@ final class EventLoop: @unchecked Sendable {
     /// Held open so that, out of descriptors, a pending connection can still be accepted and closed
     /// instead of waking epoll forever.
     private var reserveFD: Int32
+    /// True while the listener is out of epoll after EMFILE (until the next tick).
+    private var acceptPaused = false
     private struct TaskQueue {
         var tasks: [@Sendable () -> Void] = []
         /// Set when the loop has stopped: late responses are dropped instead of written to a closed eventfd.
@@ -153,6 +155,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func tick(now: UInt64) {
+        resumeAcceptingIfPaused()
         for connection in Array(connections.values) { connection.checkTimeouts(now: now) }
         if index == 0, let certificates = context.certificates, now >= nextCertificateCheck {
             nextCertificateCheck = now + context.configuration.certificateReloadInterval.nanoseconds
@@ -221,10 +224,10 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Out of descriptors: free the reserve, accept and close one pending connection, take the reserve back.
+    /// Out of descriptors: free the reserve, accept and close one pending connection (so that client
+    /// is told at once), take the reserve back, and stop watching the listener until the next tick:
+    /// a level-triggered listener that cannot be accepted from would otherwise spin this loop.
     private func shedWithReserveDescriptor() {
-        context.logger.error("out of file descriptors; shedding a connection",
-                             metadata: ["loop": "\(index)", "error": "\(errnoDescription())"])
         context.observer?.protocolError(.connectionLimit)
         if reserveFD >= 0 {
             close(reserveFD)
@@ -232,6 +235,19 @@ final class EventLoop: @unchecked Sendable {
             if fd >= 0 { close(fd) }
             reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
         }
+        guard !acceptPaused, listenFD >= 0 else { return }
+        acceptPaused = true
+        _ = cws_epoll_ctl(epollFD, EPOLL_CTL_DEL, listenFD, 0, 0)
+        context.logger.error("out of file descriptors; new connections wait until some close",
+                             metadata: ["loop": "\(index)", "error": "\(errnoDescription())"])
+    }
+
+    /// Called every tick: watch the listener again (and retake the reserve if another thread had the slot).
+    private func resumeAcceptingIfPaused() {
+        guard acceptPaused, listenFD >= 0 else { return }
+        if reserveFD < 0 { reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+        acceptPaused = false
+        _ = cws_epoll_ctl(epollFD, EPOLL_CTL_ADD, listenFD, cws_EPOLLIN(), UInt64(listenFD))
     }
 
     // MARK: Connection bookkeeping (loop thread only)

@@ -1,4 +1,4 @@
-/// Validating without building: what `JSONSelection` leaves out is checked as strictly as what it keeps.
+/// Validating without building: what a `JSONReader` skips is checked as strictly as what it reads.
 extension JSONParser {
     mutating func skipValue() throws(JSONParseError) {
         guard let byte = peek() else { throw error("unexpected end of input, expected a value") }
@@ -54,14 +54,26 @@ extension JSONParser {
         let openQuote = position
         position += 1
         while position < bytes.count {
-            // Fast path: a run of printable ASCII.
-            var byte = bytes[position]
-            while byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                position += 1
-                guard position < bytes.count else { break }
-                byte = bytes[position]
+            // Fast path: a run of printable ASCII, walked with a raw pointer (the hottest loop of a review).
+            if let base = bytes.baseAddress {
+                var cursor = base + position
+                let end = base + bytes.count
+                // Eight bytes at a time while none of them needs a look (SWAR: no quote, backslash,
+                // control character or non-ASCII byte in the word).
+                while end - cursor >= 8 {
+                    let word = UnsafeRawPointer(cursor).loadUnaligned(as: UInt64.self)
+                    if Self.wordNeedsAttention(word) { break }
+                    cursor += 8
+                }
+                while cursor < end {
+                    let next = cursor.pointee
+                    if next < 0x20 || next >= 0x80 || next == UInt8(ascii: "\"") || next == UInt8(ascii: "\\") { break }
+                    cursor += 1
+                }
+                position = cursor - base
             }
             guard position < bytes.count else { break }
+            let byte = bytes[position]
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
@@ -92,6 +104,21 @@ extension JSONParser {
         }
         position = openQuote
         throw error("unterminated string")
+    }
+}
+
+extension JSONParser {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// True when some byte of `word` is `"`, `\\`, below 0x20 or above 0x7F (the classic "has zero byte" tricks).
+    @inline(__always)
+    static func wordNeedsAttention(_ word: UInt64) -> Bool {
+        func hasZeroByte(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highBits }
+        let quote = hasZeroByte(word ^ (ones &* 0x22))
+        let backslash = hasZeroByte(word ^ (ones &* 0x5C))
+        let control = (word &- ones &* 0x20) & ~word & highBits
+        return (quote | backslash | control | (word & highBits)) != 0
     }
 }
 

@@ -43,9 +43,9 @@ struct JSONParser {
         self.maxDepth = maxDepth
     }
 
-    mutating func parseDocument(selecting selection: JSONSelection = .all) throws(JSONParseError) -> JSONValue {
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
-        let value = try parseValue(selection)
+        let value = try parseValue()
         skipWhitespace()
         if position < bytes.count { throw error("unexpected data after the JSON value") }
         return value
@@ -53,11 +53,11 @@ struct JSONParser {
 
     // MARK: Values
 
-    private mutating func parseValue(_ selection: JSONSelection = .all) throws(JSONParseError) -> JSONValue {
+    mutating func parseValue() throws(JSONParseError) -> JSONValue {
         guard position < bytes.count else { throw error("unexpected end of input, expected a value") }
         switch bytes[position] {
-        case UInt8(ascii: "{"): return try parseObject(selection)
-        case UInt8(ascii: "["): return try parseArray(selection)
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
@@ -67,7 +67,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseObject(_ selection: JSONSelection) throws(JSONParseError) -> JSONValue {
+    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         position += 1  // {
         var members: [(key: String, value: JSONValue)] = []
@@ -81,26 +81,9 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
-            // Keys are nearly always plain ASCII: look them up by their bytes, and build a String only
-            // for members that are kept.
-            if selection.wanted != nil, let span = scanPlainString() {
-                let raw = UnsafeBufferPointer(rebasing: bytes[span])
-                try expectColon(after: raw)
-                if let inner = selection.selection(forKey: raw) {
-                    members.append((String(decoding: raw, as: UTF8.self), try parseValue(inner)))
-                } else {
-                    try skipValue()
-                }
-            } else {
-                var key = try parseString()
-                try expectColon(after: nil, key: key)
-                let inner: JSONSelection? = selection.wanted == nil ? .all : key.withUTF8 { selection.selection(forKey: $0) }
-                if let inner {
-                    members.append((key, try parseValue(inner)))
-                } else {
-                    try skipValue()
-                }
-            }
+            let key = try parseString()
+            try expectColon(after: nil, key: key)
+            members.append((key, try parseValue()))
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
@@ -109,12 +92,12 @@ struct JSONParser {
                 depth -= 1
                 return .object(JSONObject(members))
             case nil: throw error("unexpected end of input in object")
-            default: throw error("expected ',' or '}' after an object member")
+            default: throw error("expected ',' or '}' after object member \"\(key)\"")
             }
         }
     }
 
-    private mutating func parseArray(_ selection: JSONSelection) throws(JSONParseError) -> JSONValue {
+    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         position += 1  // [
         var elements: [JSONValue] = []
@@ -127,7 +110,7 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue(selection))
+            elements.append(try parseValue())
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
@@ -141,7 +124,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func expectColon(after raw: UnsafeBufferPointer<UInt8>?, key: String? = nil) throws(JSONParseError) {
+    mutating func expectColon(after raw: UnsafeBufferPointer<UInt8>?, key: String? = nil) throws(JSONParseError) {
         skipWhitespace()
         guard peek() == UInt8(ascii: ":") else {
             let name = key ?? raw.map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -153,7 +136,7 @@ struct JSONParser {
 
     /// At an opening quote: if the string is printable ASCII without escapes, moves past it and returns
     /// the span of its content; otherwise leaves the position unchanged and returns nil.
-    private mutating func scanPlainString() -> Range<Int>? {
+    mutating func scanPlainString() -> Range<Int>? {
         var index = position + 1
         while index < bytes.count {
             let byte = bytes[index]
@@ -216,7 +199,7 @@ struct JSONParser {
 
     // MARK: Strings
 
-    private mutating func parseString() throws(JSONParseError) -> String {
+    mutating func parseString() throws(JSONParseError) -> String {
         let openQuote = position
         position += 1
         let start = position

@@ -47,100 +47,162 @@ public struct PodDecodingError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 extension PodDocument {
-    /// Exactly the fields `init(_:)` reads, for `JSON.parse(_:selecting:)`: the rest of the Pod
-    /// (probes, resources, status...) is validated but never built.
-    public static let selection: JSONSelection = {
-        let named: JSONSelection = .members(["name": .all])
-        let container: JSONSelection = .members(["name": .all, "env": named, "volumeMounts": named])
-        return .members([
-            "metadata": .members(["name": .all, "generateName": .all, "namespace": .all, "annotations": .all, "labels": .all]),
-            "spec": .members([
-                "serviceAccountName": .all, "nodeSelector": .all, "os": .members(["name": .all]), "volumes": named,
-                "containers": container, "initContainers": container,
-            ]),
-        ])
-    }()
-
+    /// Decodes a Pod given as a value (the CLI, tests). The server reads bytes with `init(reading:)`.
     public init(_ json: JSONValue) throws(PodDecodingError) {
-        guard let root = json.object else { throw PodDecodingError(field: "", reason: "expected an object, got \(json.typeName)") }
-        let metadata = try Self.optionalObject(root["metadata"], "metadata")
-        let spec = try Self.optionalObject(root["spec"], "spec")
-        guard let spec else { throw PodDecodingError(field: "spec", reason: "missing") }
-        hasMetadata = metadata != nil
-        name = try Self.optionalString(metadata?["name"], "metadata.name") ?? ""
-        generateName = try Self.optionalString(metadata?["generateName"], "metadata.generateName") ?? ""
-        namespace = try Self.optionalString(metadata?["namespace"], "metadata.namespace") ?? ""
-        annotations = try Self.stringMap(metadata?["annotations"], "metadata.annotations") ?? [:]
-        labels = try Self.stringMap(metadata?["labels"], "metadata.labels")
-        let account = try Self.optionalString(spec["serviceAccountName"], "spec.serviceAccountName") ?? ""
-        serviceAccountName = account.isEmpty ? "default" : account
-        let nodeSelector = try Self.stringMap(spec["nodeSelector"], "spec.nodeSelector") ?? [:]
-        let os = try Self.optionalObject(spec["os"], "spec.os")
-        let osName = try Self.optionalString(os?["name"], "spec.os.name")
-        isWindows = nodeSelector["kubernetes.io/os"] == "windows" || nodeSelector["beta.kubernetes.io/os"] == "windows"
-            || osName == "windows"
-        volumeNames = try Self.namedList(spec["volumes"], "spec.volumes")
-        containers = try Self.containers(spec["containers"], "spec.containers")
-        initContainers = try Self.containers(spec["initContainers"], "spec.initContainers")
+        do {
+            self = try JSON.read(JSON.serialize(json)) { reader in try PodDocument(reading: &reader) }
+        } catch let error as PodDecodingError {
+            throw error
+        } catch {
+            throw PodDecodingError(field: "", reason: "\(error)")  // serialized values are valid JSON: not reached
+        }
     }
 
-    private static func containers(_ value: JSONValue?, _ field: String) throws(PodDecodingError) -> [PodContainer] {
-        guard let items = try optionalArray(value, field) else { return [] }
+    /// Reads the Pod at the reader's position: the fields the mutation needs are checked and kept,
+    /// everything else is skipped (still validated as JSON). Throws `PodDecodingError` naming the
+    /// field, or `JSONParseError` for invalid JSON.
+    public init(reading reader: inout JSONReader) throws {
+        guard try Self.enterObject(&reader, "") else { throw PodDecodingError(field: "", reason: "expected an object, got null") }
+        var name = "", generateName = "", namespace = "", serviceAccount = ""
+        var annotations: [String: String] = [:], labels: [String: String]?
+        var hasMetadata = false, hasSpec = false
+        var nodeSelector: [String: String] = [:], osName: String?
+        var volumeNames: [String]?, containers: [PodContainer] = [], initContainers: [PodContainer] = []
+        try reader.readObject { reader, key in
+            if key == "metadata" {
+                hasMetadata = try Self.enterObject(&reader, "metadata")
+                guard hasMetadata else { return }
+                try reader.readObject { reader, key in
+                    if key == "name" { name = try Self.optionalString(&reader, "metadata.name") ?? "" }
+                    else if key == "generateName" { generateName = try Self.optionalString(&reader, "metadata.generateName") ?? "" }
+                    else if key == "namespace" { namespace = try Self.optionalString(&reader, "metadata.namespace") ?? "" }
+                    else if key == "annotations" { annotations = try Self.stringMap(&reader, "metadata.annotations") ?? [:] }
+                    else if key == "labels" { labels = try Self.stringMap(&reader, "metadata.labels") }
+                    else { try reader.skipValue() }
+                }
+            } else if key == "spec" {
+                hasSpec = try Self.enterObject(&reader, "spec")
+                guard hasSpec else { return }
+                try reader.readObject { reader, key in
+                    if key == "serviceAccountName" {
+                        serviceAccount = try Self.optionalString(&reader, "spec.serviceAccountName") ?? ""
+                    } else if key == "nodeSelector" {
+                        nodeSelector = try Self.stringMap(&reader, "spec.nodeSelector") ?? [:]
+                    } else if key == "os" {
+                        osName = nil
+                        guard try Self.enterObject(&reader, "spec.os") else { return }
+                        try reader.readObject { reader, key in
+                            if key == "name" { osName = try Self.optionalString(&reader, "spec.os.name") } else { try reader.skipValue() }
+                        }
+                    } else if key == "volumes" {
+                        volumeNames = try Self.namedList(&reader, "spec.volumes")
+                    } else if key == "containers" {
+                        containers = try Self.containers(&reader, "spec.containers")
+                    } else if key == "initContainers" {
+                        initContainers = try Self.containers(&reader, "spec.initContainers")
+                    } else {
+                        try reader.skipValue()
+                    }
+                }
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard hasSpec else { throw PodDecodingError(field: "spec", reason: "missing") }
+        self.name = name
+        self.generateName = generateName
+        self.namespace = namespace
+        self.serviceAccountName = serviceAccount.isEmpty ? "default" : serviceAccount
+        self.annotations = annotations
+        self.labels = labels
+        self.hasMetadata = hasMetadata
+        self.isWindows = nodeSelector["kubernetes.io/os"] == "windows" || nodeSelector["beta.kubernetes.io/os"] == "windows"
+            || osName == "windows"
+        self.volumeNames = volumeNames
+        self.containers = containers
+        self.initContainers = initContainers
+    }
+
+    private static func containers(_ reader: inout JSONReader, _ field: String) throws -> [PodContainer] {
+        guard try enterArray(&reader, field) else { return [] }
         var result: [PodContainer] = []
-        result.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            let path = "\(field)[\(index)]"
-            guard let container = item.object else { throw PodDecodingError(field: path, reason: "expected an object, got \(item.typeName)") }
-            result.append(PodContainer(
-                index: index,
-                name: try optionalString(container["name"], path + ".name") ?? "",
-                envNames: try namedList(container["env"], path + ".env"),
-                mountNames: try namedList(container["volumeMounts"], path + ".volumeMounts")))
+        try reader.readArray { reader, index in
+            guard try reader.kind() == .object else {
+                throw PodDecodingError(field: "\(field)[\(index)]", reason: "expected an object, got \(try reader.kind().typeName)")
+            }
+            var name = "", envNames: [String]?, mountNames: [String]?
+            try reader.readObject { reader, key in
+                if key == "name" { name = try optionalString(&reader, "\(field)[\(index)].name") ?? "" }
+                else if key == "env" { envNames = try namedList(&reader, "\(field)[\(index)].env") }
+                else if key == "volumeMounts" { mountNames = try namedList(&reader, "\(field)[\(index)].volumeMounts") }
+                else { try reader.skipValue() }
+            }
+            result.append(PodContainer(index: index, name: name, envNames: envNames, mountNames: mountNames))
         }
         return result
     }
 
     /// A list of objects with a `name` (env vars, volumes, volume mounts): their names.
-    private static func namedList(_ value: JSONValue?, _ field: String) throws(PodDecodingError) -> [String]? {
-        guard let items = try optionalArray(value, field) else { return nil }
+    private static func namedList(_ reader: inout JSONReader, _ field: @autoclosure () -> String) throws -> [String]? {
+        guard try enterArray(&reader, field()) else { return nil }
         var names: [String] = []
-        names.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            guard let object = item.object else {
-                throw PodDecodingError(field: "\(field)[\(index)]", reason: "expected an object, got \(item.typeName)")
+        try reader.readArray { reader, index in
+            guard try reader.kind() == .object else {
+                throw PodDecodingError(field: "\(field())[\(index)]", reason: "expected an object, got \(try reader.kind().typeName)")
             }
-            names.append(try optionalString(object["name"], "\(field)[\(index)].name") ?? "")
+            var name = ""
+            try reader.readObject { reader, key in
+                if key == "name" { name = try optionalString(&reader, "\(field())[\(index)].name") ?? "" } else { try reader.skipValue() }
+            }
+            names.append(name)
         }
         return names
     }
 
-    private static func optionalObject(_ value: JSONValue?, _ field: String) throws(PodDecodingError) -> JSONObject? {
-        guard let value, !value.isNull else { return nil }
-        guard let object = value.object else { throw PodDecodingError(field: field, reason: "expected an object, got \(value.typeName)") }
-        return object
+    /// True at an object (left for the caller to read); false at `null` (skipped); otherwise a type error.
+    private static func enterObject(_ reader: inout JSONReader, _ field: @autoclosure () -> String) throws -> Bool {
+        switch try reader.kind() {
+        case .object: return true
+        case .null:
+            try reader.skipValue()
+            return false
+        case let other:
+            throw PodDecodingError(field: field(), reason: "expected an object, got \(other.typeName)")
+        }
     }
 
-    private static func optionalArray(_ value: JSONValue?, _ field: String) throws(PodDecodingError) -> [JSONValue]? {
-        guard let value, !value.isNull else { return nil }
-        guard let array = value.array else { throw PodDecodingError(field: field, reason: "expected an array, got \(value.typeName)") }
-        return array
+    private static func enterArray(_ reader: inout JSONReader, _ field: @autoclosure () -> String) throws -> Bool {
+        switch try reader.kind() {
+        case .array: return true
+        case .null:
+            try reader.skipValue()
+            return false
+        case let other:
+            throw PodDecodingError(field: field(), reason: "expected an array, got \(other.typeName)")
+        }
     }
 
-    private static func optionalString(_ value: JSONValue?, _ field: String) throws(PodDecodingError) -> String? {
-        guard let value, !value.isNull else { return nil }
-        guard let string = value.string else { throw PodDecodingError(field: field, reason: "expected a string, got \(value.typeName)") }
-        return string
+    private static func optionalString(_ reader: inout JSONReader, _ field: @autoclosure () -> String) throws -> String? {
+        switch try reader.kind() {
+        case .string: return try reader.readString()
+        case .null:
+            try reader.skipValue()
+            return nil
+        case let other:
+            throw PodDecodingError(field: field(), reason: "expected a string, got \(other.typeName)")
+        }
     }
 
-    private static func stringMap(_ value: JSONValue?, _ field: String) throws(PodDecodingError) -> [String: String]? {
-        guard let object = try optionalObject(value, field) else { return nil }
+    private static func stringMap(_ reader: inout JSONReader, _ field: String) throws -> [String: String]? {
+        guard try enterObject(&reader, field) else { return nil }
         var map: [String: String] = [:]
-        for (key, member) in object {
-            guard let string = member.string else {
-                if member.isNull { continue }
-                throw PodDecodingError(field: "\(field)[\"\(key)\"]", reason: "expected a string, got \(member.typeName)")
+        try reader.readObject { reader, key in
+            switch try reader.kind() {
+            case .string: map[key.string] = try reader.readString()
+            case .null: try reader.skipValue()
+            case let other:
+                throw PodDecodingError(field: "\(field)[\"\(key.string)\"]", reason: "expected a string, got \(other.typeName)")
             }
-            map[key] = string
         }
         return map
     }

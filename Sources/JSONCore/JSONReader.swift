@@ -1,0 +1,176 @@
+/// A pull reader over raw JSON bytes: the caller walks the document and takes only what it needs,
+/// skipping the rest (validated as strictly as `JSON.parse`). No tree is built unless asked for
+/// (`readValue`): this is how the admission hot path decodes a Pod.
+public struct JSONReader {
+    public enum Kind: Sendable, Equatable {
+        case object, array, string, number, bool, null
+
+        /// The JSON type name used in error messages ("expected an array, got string").
+        public var typeName: String {
+            switch self {
+            case .object: "object"
+            case .array: "array"
+            case .string: "string"
+            case .number: "number"
+            case .bool: "boolean"
+            case .null: "null"
+            }
+        }
+    }
+
+    /// An object member's key, compared without building a `String` for the keys nobody reads.
+    public struct Key {
+        fileprivate let raw: UnsafeBufferPointer<UInt8>?
+        fileprivate let decoded: String?
+
+        public static func == (key: Key, literal: StaticString) -> Bool {
+            if let raw = key.raw { return equal(raw, literal) }
+            var decoded = key.decoded!
+            return decoded.withUTF8 { equal($0, literal) }
+        }
+
+        /// Lengths first: most comparisons of a key against the names a decoder looks for end there.
+        @inline(__always)
+        private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard bytes.count == count else { return false }
+            let expected = literal.utf8Start
+            for index in 0..<count where bytes[index] != expected[index] { return false }
+            return true
+        }
+
+        public var string: String {
+            if let raw { return String(decoding: raw, as: UTF8.self) }
+            return decoded!
+        }
+    }
+
+    var parser: JSONParser
+
+    init(parser: JSONParser) { self.parser = parser }
+
+    /// The kind of the next value (whitespace skipped); throws at the end of input or on an invalid character.
+    public mutating func kind() throws(JSONParseError) -> Kind {
+        parser.skipWhitespace()
+        guard let byte = parser.peek() else { throw parser.error("unexpected end of input, expected a value") }
+        switch byte {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        default: throw parser.error("invalid character \(parser.describe(byte)), expected a value")
+        }
+    }
+
+    /// Calls `member` for each member with the reader at its value, which `member` must read or skip.
+    /// Errors from `member` are passed through; invalid JSON throws `JSONParseError`.
+    public mutating func readObject(_ member: (inout JSONReader, Key) throws -> Void) throws {
+        parser.skipWhitespace()
+        guard parser.peek() == UInt8(ascii: "{") else { throw parser.error("expected an object") }
+        try parser.enterContainer()
+        parser.position += 1
+        parser.skipWhitespace()
+        if parser.peek() == UInt8(ascii: "}") {
+            parser.position += 1
+            parser.depth -= 1
+            return
+        }
+        while true {
+            parser.skipWhitespace()
+            guard parser.peek() == UInt8(ascii: "\"") else { throw parser.error("expected a string key in object") }
+            let key: Key
+            if let span = parser.scanPlainString() {
+                key = Key(raw: UnsafeBufferPointer(rebasing: parser.bytes[span]), decoded: nil)
+            } else {
+                key = Key(raw: nil, decoded: try parser.parseString())
+            }
+            try parser.expectColon(after: key.raw, key: key.decoded)
+            let start = parser.position
+            try member(&self, key)
+            if parser.position == start { throw parser.error("internal error: a member's value was not consumed") }
+            parser.skipWhitespace()
+            switch parser.peek() {
+            case UInt8(ascii: ","): parser.position += 1
+            case UInt8(ascii: "}"):
+                parser.position += 1
+                parser.depth -= 1
+                return
+            case nil: throw parser.error("unexpected end of input in object")
+            default: throw parser.error("expected ',' or '}' after an object member")
+            }
+        }
+    }
+
+    /// Calls `element` for each element (with its index) with the reader at it, which it must read or skip.
+    public mutating func readArray(_ element: (inout JSONReader, Int) throws -> Void) throws {
+        parser.skipWhitespace()
+        guard parser.peek() == UInt8(ascii: "[") else { throw parser.error("expected an array") }
+        try parser.enterContainer()
+        parser.position += 1
+        parser.skipWhitespace()
+        if parser.peek() == UInt8(ascii: "]") {
+            parser.position += 1
+            parser.depth -= 1
+            return
+        }
+        var index = 0
+        while true {
+            parser.skipWhitespace()
+            let start = parser.position
+            try element(&self, index)
+            if parser.position == start { throw parser.error("internal error: an element was not consumed") }
+            index += 1
+            parser.skipWhitespace()
+            switch parser.peek() {
+            case UInt8(ascii: ","): parser.position += 1
+            case UInt8(ascii: "]"):
+                parser.position += 1
+                parser.depth -= 1
+                return
+            case nil: throw parser.error("unexpected end of input in array")
+            default: throw parser.error("expected ',' or ']' after array element")
+            }
+        }
+    }
+
+    public mutating func readString() throws(JSONParseError) -> String {
+        parser.skipWhitespace()
+        guard parser.peek() == UInt8(ascii: "\"") else { throw parser.error("expected a string") }
+        return try parser.parseString()
+    }
+
+    /// Builds the next value as a tree.
+    public mutating func readValue() throws(JSONParseError) -> JSONValue {
+        parser.skipWhitespace()
+        return try parser.parseValue()
+    }
+
+    public mutating func skipValue() throws(JSONParseError) {
+        parser.skipWhitespace()
+        try parser.skipValue()
+    }
+
+    /// Where the reader is, to come back to (e.g. to skip a value whose decoding was abandoned).
+    public var position: Int { parser.position }
+
+    public mutating func rewind(to position: Int) { parser.position = position }
+}
+
+extension JSON {
+    /// Reads `bytes` with `body`, then checks that only whitespace follows the value `body` read.
+    /// Invalid JSON throws `JSONParseError`; errors thrown by `body` pass through.
+    public static func read<T>(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
+                               _ body: (inout JSONReader) throws -> T) throws -> T {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(parser: JSONParser(buffer: buffer, maxDepth: maxDepth))
+            let result = try body(&reader)
+            reader.parser.skipWhitespace()
+            if reader.parser.position < buffer.count {
+                throw reader.parser.error("unexpected data after the JSON value")
+            }
+            return result
+        }
+    }
+}
