@@ -104,7 +104,18 @@ final class Connection: @unchecked Sendable {
             close(reason: "socket error")
             return
         }
+        if flags & (cws_EPOLLIN() | cws_EPOLLHUP() | cws_EPOLLRDHUP()) != 0 { inputMayBeWaiting = true }
         process()
+    }
+
+    /// False once a read came back short with nothing left inside OpenSSL: the socket is drained and
+    /// epoll (level-triggered) will say when more arrives, so work triggered by a response need not
+    /// try a read that can only return EAGAIN. One syscall less per request.
+    private var inputMayBeWaiting = true
+
+    private var tlsHasBufferedInput: Bool {
+        guard let ssl else { return false }
+        return SSL_has_pending(ssl) != 0
     }
 
     /// Advances everything that can advance: handshake, reading, protocol work, writing, closing.
@@ -116,7 +127,7 @@ final class Connection: @unchecked Sendable {
             guard advanceHandshake() else { return }
         case .http1, .http2: break
         }
-        if !readPaused && !peerClosed { readAvailable() }
+        if !readPaused && !peerClosed && (inputMayBeWaiting || tlsHasBufferedInput) { readAvailable() }
         if isClosed { return }
         flush()
         if isClosed { return }
@@ -189,12 +200,17 @@ final class Connection: @unchecked Sendable {
                 loop.readBuffer.withUnsafeBufferPointer { buffer in
                     received(UnsafeBufferPointer(rebasing: buffer[0..<count]))
                 }
+                if count < loop.readBuffer.count && !tlsHasBufferedInput {
+                    inputMayBeWaiting = false  // a short read: the socket had no more (epoll reports new data)
+                    return
+                }
                 if total >= Self.maxReadPerEvent {
                     // Fairness: let other connections run; decrypted bytes may be waiting inside OpenSSL.
                     loop.scheduleRerun(self)
                     return
                 }
             case .wouldBlock:
+                inputMayBeWaiting = tlsReadWantsWrite  // WANT_WRITE: retry once the socket is writable
                 return
             case .endOfStream:
                 peerClosed = true

@@ -4,12 +4,10 @@ public enum Base64 {
 
     /// Appends the encoding as ASCII bytes (e.g. straight into a JSON string being written).
     public static func encode(_ bytes: [UInt8], into output: inout [UInt8]) {
-        let start = output.count
         let length = (bytes.count + 2) / 3 * 4
-        output.append(contentsOf: repeatElement(0, count: length))
-        output.withUnsafeMutableBufferPointer { buffer in
-            _ = encode(bytes, into: UnsafeMutableBufferPointer(rebasing: buffer[start..<(start + length)]))
-        }
+        output.append(contentsOf: [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+            count = encode(bytes, into: buffer)
+        })
     }
 
     public static func encode(_ bytes: [UInt8]) -> String {

@@ -142,7 +142,10 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(JSONObject(elements.map { (key: $0.0, value: $0.1) }))
+        var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(elements.count)
+        for (key, value) in elements { members.append((key, value)) }
+        self = .object(JSONObject(members))
     }
     public init(nilLiteral: ()) { self = .null }
 }

@@ -10,7 +10,7 @@ struct ResolvedIdentity {
     var audience: String
     var useRegionalSTS: Bool
     var tokenExpiration: Int64
-    var reason: String
+    var reason: DecisionReason
 }
 
 /// Reads one pod's identity; collects warnings about values it had to ignore.
@@ -38,13 +38,13 @@ struct IdentityResolver {
             return .success(ResolvedIdentity(
                 credentials: .containerCredentials, audience: settings.containerCredentials.audience,
                 useRegionalSTS: sts, tokenExpiration: expiration,
-                reason: "service account \(key) is listed in the container credentials config"))
+                reason: .containerCredentials(key)))
         }
         if let record, let role = record.annotations["role-arn"], !role.isEmpty {
             return .success(webIdentity(
                 role: role, audience: nonEmpty(record.annotations["audience"]) ?? settings.tokenAudience,
                 sts: regionalSTS(record), expiration: tokenExpiration(record), podAnnotations: podAnnotations,
-                reason: "role from annotation \(prefix)/role-arn of service account \(key)"))
+                reason: .roleAnnotation(prefix: prefix, key)))
         }
         if let entry = snapshot.roleMappings.lookup(key), !entry.roleARN.isEmpty {
             return .success(webIdentity(
@@ -52,18 +52,18 @@ struct IdentityResolver {
                 sts: entry.useRegionalSTS ?? false,
                 expiration: entry.tokenExpiration.map(TokenExpiration.clamped) ?? settings.effectiveTokenExpiration,
                 podAnnotations: podAnnotations,
-                reason: "role from the pod-identity-webhook ConfigMap entry for service account \(key)"))
+                reason: .configMapEntry(key)))
         }
-        if record == nil { return .failure(NoIdentity(reason: "service account \(key) not found")) }
-        return .failure(NoIdentity(reason: "service account \(key) has no \(prefix)/role-arn annotation and no ConfigMap entry"))
+        if record == nil { return .failure(NoIdentity(reason: .serviceAccountNotFound(key))) }
+        return .failure(NoIdentity(reason: .noRole(prefix: prefix, key)))
     }
 
     struct NoIdentity: Error {
-        let reason: String
+        let reason: DecisionReason
     }
 
     private mutating func webIdentity(role: String, audience: String, sts: Bool, expiration: Int64,
-                                      podAnnotations: [String: String], reason: String) -> ResolvedIdentity {
+                                      podAnnotations: [String: String], reason: DecisionReason) -> ResolvedIdentity {
         let arn = settings.roleARNComposition?.compose(role) ?? role
         if !RoleARNSyntax.isIAMRoleARN(arn) {
             warnings.append("role ARN \"\(arn)\" is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>); injected as given")

@@ -9,8 +9,8 @@ public struct MutationDecision: Sendable {
     }
 
     public var mode: Mode
-    /// Why this mode (and why no patch when there is none), in words for logs and `--explain`.
-    public var reason: String
+    /// Why this mode (and why no patch when there is none), worded for logs and `--explain` when printed.
+    public var reason: DecisionReason
     /// Minimal, index-addressed `add` operations; empty when the pod needs no change.
     public var patch: [JSONPatchOperation]
     /// Shown to the user by kubectl (`response.warnings`).

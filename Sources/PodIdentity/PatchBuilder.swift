@@ -99,7 +99,8 @@ struct PatchBuilder {
     }
 
     private mutating func addIdentity(to container: PodContainer, list: String, tokenFile: String) {
-        let defined = Set(container.envNames ?? [])
+        // A linear scan: env lists are short, and hashing every name costs more than comparing a few.
+        let defined = container.envNames ?? []
         let modeKeys: (String, String)
         let modeValues: (String, String)
         switch identity.credentials {
@@ -134,7 +135,10 @@ struct PatchBuilder {
         let base = "/spec/\(list)/\(container.index)"
         append(env, to: base + "/env", exists: container.envNames != nil)
         if container.mountNames?.contains(volumeName) != true {
-            let mount: JSONValue = ["name": .string(volumeName), "readOnly": true, "mountPath": .string(mountPath)]
+            let mount = JSONValue.object(JSONObject([
+                (key: "name", value: .string(volumeName)), (key: "readOnly", value: .bool(true)),
+                (key: "mountPath", value: .string(mountPath)),
+            ]))
             append([mount], to: base + "/volumeMounts", exists: container.mountNames != nil)
         }
     }
@@ -150,6 +154,6 @@ struct PatchBuilder {
     }
 
     private static func envVar(_ name: String, _ value: String) -> JSONValue {
-        ["name": .string(name), "value": .string(value)]
+        .object(JSONObject([(key: "name", value: .string(name)), (key: "value", value: .string(value))]))
     }
 }

@@ -22,17 +22,16 @@ public struct PodMutator: Sendable {
                        snapshot: IdentitySnapshot) -> MutationDecision {
         let key = serviceAccountKey(for: pod, namespace: requestNamespace)
         var resolver = IdentityResolver(settings: settings, jitter: jitter)
-        var decision = MutationDecision(mode: .none, reason: "", patch: [], warnings: [], namespace: key.namespace,
-                                        podName: pod.displayName, serviceAccount: key.name)
         let identity: ResolvedIdentity
         switch resolver.resolve(key: key, record: record, snapshot: snapshot, podAnnotations: pod.annotations) {
         case .failure(let none):
-            decision.reason = none.reason
-            decision.warnings = resolver.warnings
-            return decision
+            return MutationDecision(mode: .none, reason: none.reason, patch: [], warnings: resolver.warnings,
+                                    namespace: key.namespace, podName: pod.displayName, serviceAccount: key.name)
         case .success(let resolved):
             identity = resolved
         }
+        var decision = MutationDecision(mode: .none, reason: identity.reason, patch: [], warnings: [],
+                                        namespace: key.namespace, podName: pod.displayName, serviceAccount: key.name)
         var builder = PatchBuilder(settings: settings, identity: identity, pod: pod, tokenFiles: tokenFiles)
         builder.build()
         decision.mode = builder.mode
@@ -40,7 +39,7 @@ public struct PodMutator: Sendable {
         decision.warnings = resolver.warnings + builder.warnings
         decision.tokenExpiration = identity.tokenExpiration
         if case .webIdentity(let arn) = identity.credentials { decision.roleARN = arn }
-        decision.reason = builder.operations.isEmpty ? identity.reason + "; the pod already has everything" : identity.reason
+        if builder.operations.isEmpty { decision.reason = .alreadyComplete(identity.reason) }
         return decision
     }
 }
