@@ -13,13 +13,10 @@ import hpack
 import httpx
 import pytest
 
+from raw_h2 import (ACK, CANCEL, CONTINUATION, END_HEADERS, END_STREAM, ENHANCE_YOUR_CALM, GOAWAY, H2, HEADERS,
+                    NO_ERROR, PING, PROTOCOL_ERROR, REFUSED_STREAM, RST_STREAM, SETTINGS, frame, tls_socket)
 from test_serve_admission import SERVICE_ACCOUNTS
 
-# HTTP/2 frame types and error codes (RFC 9113).
-DATA, HEADERS, RST_STREAM, SETTINGS, PING, GOAWAY, CONTINUATION = 0x0, 0x1, 0x3, 0x4, 0x6, 0x7, 0x9
-END_STREAM, END_HEADERS, ACK = 0x1, 0x4, 0x1
-NO_ERROR, PROTOCOL_ERROR, CANCEL, REFUSED_STREAM, ENHANCE_YOUR_CALM = 0x0, 0x1, 0x8, 0x7, 0xB
-PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
 
 @pytest.fixture
@@ -33,14 +30,6 @@ def manifests(tmp_path):
 def webhook(start_webhook, manifests):
     return start_webhook("--service-accounts", manifests, "--read-header-timeout", "2s",
                          "--max-request-bytes", "100000")
-
-
-def tls_socket(webhook, alpn=("h2", "http/1.1")):
-    context = ssl.create_default_context(cafile=webhook.ca)
-    if alpn:
-        context.set_alpn_protocols(list(alpn))
-    raw = socket.create_connection(("127.0.0.1", webhook.port), timeout=10)
-    return context.wrap_socket(raw, server_hostname="localhost")
 
 
 def read_until_closed(sock, limit=1 << 20, timeout=10):
@@ -58,67 +47,6 @@ def read_until_closed(sock, limit=1 << 20, timeout=10):
     except socket.timeout:
         return data, False
     return data, False
-
-
-class RawH2:
-    """HTTP/2 written frame by frame, to send what well-behaved libraries refuse to."""
-
-    def __init__(self, webhook):
-        self.sock = tls_socket(webhook, alpn=("h2",))
-        assert self.sock.selected_alpn_protocol() == "h2"
-        self.encoder = hpack.Encoder()
-        self.buffer = b""
-        self.send(PREFACE + self.frame(SETTINGS, 0, 0, b""))
-
-    @staticmethod
-    def frame(kind, flags, stream, payload):
-        return struct.pack(">I", len(payload))[1:] + bytes([kind, flags]) + struct.pack(">I", stream) + payload
-
-    def request_block(self, method="GET", path="/healthz", extra=()):
-        return self.encoder.encode([(":method", method), (":scheme", "https"), (":path", path),
-                                    (":authority", "localhost")] + list(extra))
-
-    def send(self, data):
-        try:
-            self.sock.sendall(data)
-            return True
-        except OSError:
-            return False  # the server may already have closed the connection: what it sent is still readable
-
-    def frames(self, until, timeout=10):
-        """Reads frames until `until(frames)` is true, the connection closes, or `timeout`; returns the frames."""
-        self.sock.settimeout(0.5)
-        deadline = time.monotonic() + timeout
-        frames = []
-        while time.monotonic() < deadline:
-            while len(self.buffer) >= 9:
-                length = int.from_bytes(self.buffer[:3], "big")
-                if len(self.buffer) < 9 + length:
-                    break
-                kind, flags = self.buffer[3], self.buffer[4]
-                stream = int.from_bytes(self.buffer[5:9], "big") & 0x7FFFFFFF
-                frames.append((kind, flags, stream, self.buffer[9:9 + length]))
-                self.buffer = self.buffer[9 + length:]
-            if until(frames):
-                return frames
-            try:
-                chunk = self.sock.recv(65536)
-            except socket.timeout:
-                continue
-            except (ConnectionResetError, ssl.SSLError, OSError):
-                return frames
-            if not chunk:
-                return frames
-            self.buffer += chunk
-        return frames
-
-    def goaway_code(self, timeout=10):
-        frames = self.frames(lambda fs: any(f[0] == GOAWAY for f in fs), timeout)
-        codes = [struct.unpack(">II", f[3][:8])[1] for f in frames if f[0] == GOAWAY]
-        return codes[0] if codes else None
-
-    def close(self):
-        self.sock.close()
 
 
 # --- Protocols, versions, ALPN -------------------------------------------------------------------------------
@@ -228,43 +156,43 @@ def test_oversized_body_gets_413_with_curl_over_http11_and_http2(webhook, tmp_pa
 # --- HTTP/2 abuse ----------------------------------------------------------------------------------------------
 
 def test_rapid_reset_gets_goaway_enhance_your_calm(webhook):
-    h2 = RawH2(webhook)
+    h2 = H2(webhook)
     burst = b""
     for index in range(1000):
         stream = 1 + 2 * index
-        burst += h2.frame(HEADERS, END_HEADERS | END_STREAM, stream, h2.request_block())
-        burst += h2.frame(RST_STREAM, 0, stream, struct.pack(">I", CANCEL))
+        burst += frame(HEADERS, END_HEADERS | END_STREAM, stream, h2.block())
+        burst += frame(RST_STREAM, 0, stream, struct.pack(">I", CANCEL))
     h2.send(burst)
     assert h2.goaway_code() == ENHANCE_YOUR_CALM
     h2.close()
 
 
 def test_continuation_flood_gets_goaway_enhance_your_calm(webhook):
-    h2 = RawH2(webhook)
-    h2.send(h2.frame(HEADERS, END_STREAM, 1, h2.request_block()))
-    h2.send(b"".join(h2.frame(CONTINUATION, 0, 1, b"") for _ in range(10000)))
+    h2 = H2(webhook)
+    h2.send(frame(HEADERS, END_STREAM, 1, h2.block()))
+    h2.send(b"".join(frame(CONTINUATION, 0, 1, b"") for _ in range(10000)))
     assert h2.goaway_code() == ENHANCE_YOUR_CALM
     h2.close()
 
 
 def test_ping_flood_gets_goaway_enhance_your_calm(webhook):
-    h2 = RawH2(webhook)
-    h2.send(b"".join(h2.frame(PING, 0, 0, struct.pack(">Q", n)) for n in range(5000)))
+    h2 = H2(webhook)
+    h2.send(b"".join(frame(PING, 0, 0, struct.pack(">Q", n)) for n in range(5000)))
     assert h2.goaway_code() == ENHANCE_YOUR_CALM
     h2.close()
 
 
 def test_streams_beyond_the_concurrency_limit_are_not_served(webhook):
-    h2 = RawH2(webhook)
+    h2 = H2(webhook)
     # Acknowledge the server's SETTINGS first, as a real client does.
     frames = h2.frames(lambda fs: any(f[0] == SETTINGS and not f[1] & ACK for f in fs))
     settings = next(f[3] for f in frames if f[0] == SETTINGS and not f[1] & ACK)
     advertised = dict(struct.unpack(">HI", settings[i:i + 6]) for i in range(0, len(settings), 6))
     assert advertised[0x3] == 128  # SETTINGS_MAX_CONCURRENT_STREAMS
-    h2.send(h2.frame(SETTINGS, ACK, 0, b""))
+    h2.send(frame(SETTINGS, ACK, 0, b""))
     # 140 uploads that never finish their body: at most 128 may be open. nghttp2 refuses the excess with
     # REFUSED_STREAM before the SETTINGS ACK and with a connection PROTOCOL_ERROR after it (RFC 9113 5.1.2).
-    h2.send(b"".join(h2.frame(HEADERS, END_HEADERS, 1 + 2 * i, h2.request_block("POST", "/mutate"))
+    h2.send(b"".join(frame(HEADERS, END_HEADERS, 1 + 2 * i, h2.block("POST", "/mutate"))
                      for i in range(140)))
     frames = h2.frames(lambda fs: any(f[0] == GOAWAY for f in fs)
                        or sum(1 for f in fs if f[0] == RST_STREAM) >= 12, timeout=10)
@@ -280,13 +208,13 @@ def test_streams_beyond_the_concurrency_limit_are_not_served(webhook):
 
 
 def test_http2_header_list_over_the_limit_gets_431(webhook):
-    h2 = RawH2(webhook)
-    block = h2.request_block(extra=[("x-big", "b" * 70000)])
+    h2 = H2(webhook)
+    block = h2.block(extra=[("x-big", "b" * 70000)])
     # Split into frames of at most 16 KiB (the default SETTINGS_MAX_FRAME_SIZE).
     chunks = [block[i:i + 16384] for i in range(0, len(block), 16384)]
-    data = h2.frame(HEADERS, END_STREAM, 1, chunks[0])
+    data = frame(HEADERS, END_STREAM, 1, chunks[0])
     for index, chunk in enumerate(chunks[1:], start=1):
-        data += h2.frame(CONTINUATION, END_HEADERS if index == len(chunks) - 1 else 0, 1, chunk)
+        data += frame(CONTINUATION, END_HEADERS if index == len(chunks) - 1 else 0, 1, chunk)
     h2.send(data)
     frames = h2.frames(lambda fs: any(f[0] in (HEADERS, RST_STREAM, GOAWAY) and f[2] in (0, 1) for f in fs))
     answers = [f for f in frames if f[0] in (HEADERS, RST_STREAM, GOAWAY)]
@@ -300,7 +228,7 @@ def test_http2_header_list_over_the_limit_gets_431(webhook):
 
 
 def test_http2_connection_without_a_request_is_closed_after_the_header_timeout(webhook):
-    h2 = RawH2(webhook)  # preface and SETTINGS, then silence
+    h2 = H2(webhook)  # preface and SETTINGS, then silence
     started = time.monotonic()
     h2.frames(lambda fs: False, timeout=15)  # returns when the server closes
     assert time.monotonic() - started < 10  # --read-header-timeout 2s
@@ -309,8 +237,8 @@ def test_http2_connection_without_a_request_is_closed_after_the_header_timeout(w
 
 def test_idle_http2_connection_gets_goaway_and_is_closed(start_webhook, manifests):
     webhook = start_webhook("--service-accounts", manifests, "--idle-timeout", "2s")
-    h2 = RawH2(webhook)
-    h2.send(h2.frame(HEADERS, END_HEADERS | END_STREAM, 1, h2.request_block()))
+    h2 = H2(webhook)
+    h2.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, h2.block()))
     assert h2.frames(lambda fs: any(f[0] == HEADERS and f[2] == 1 for f in fs))
     started = time.monotonic()
     assert h2.goaway_code(timeout=15) == NO_ERROR
@@ -331,8 +259,8 @@ def test_idle_http11_connection_is_closed(start_webhook, manifests):
 # --- Shutdown ----------------------------------------------------------------------------------------------------
 
 def test_sigterm_sends_goaway_and_exits_in_time(webhook):
-    h2 = RawH2(webhook)
-    h2.send(h2.frame(HEADERS, END_HEADERS | END_STREAM, 1, h2.request_block()))
+    h2 = H2(webhook)
+    h2.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, h2.block()))
     h2.frames(lambda fs: any(f[0] == HEADERS and f[2] == 1 for f in fs))
     webhook.proc.send_signal(signal.SIGTERM)
     assert h2.goaway_code(timeout=15) == NO_ERROR
