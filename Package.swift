@@ -30,30 +30,32 @@ let package = Package(
         .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .target(name: "CWebhookShims", dependencies: ["COpenSSL"]),
 
+        // A pthread-backed lock that ThreadSanitizer understands (see Locked.swift).
+        .target(name: "Locking", swiftSettings: swiftSettings),
         // POSIX file reading shared by every module that reads configuration (no Foundation).
         .target(name: "FileSystem", swiftSettings: swiftSettings),
 
         // Pure logic: no I/O.
         .target(name: "JSONCore", swiftSettings: swiftSettings),
-        .target(name: "PodIdentity", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
+        .target(name: "PodIdentity", dependencies: ["JSONCore", "Locking"], swiftSettings: swiftSettings),
         .target(name: "Admission", dependencies: ["JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
 
         // I/O: TLS, HTTP server, ServiceAccount sources, Kubernetes API client, IRSA toolkit.
         .target(
             name: "TLSSupport",
-            dependencies: ["COpenSSL", "CWebhookShims", "FileSystem", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["COpenSSL", "CWebhookShims", "FileSystem", "Locking", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(
             name: "HTTPServer",
             dependencies: [
-                "TLSSupport", "CNGHTTP2", "CWebhookShims",
+                "TLSSupport", "CNGHTTP2", "CWebhookShims", "Locking",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .target(
             name: "ServiceAccountSources",
             dependencies: [
-                "JSONCore", "PodIdentity", "FileSystem",
+                "JSONCore", "PodIdentity", "FileSystem", "Locking",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -61,7 +63,7 @@ let package = Package(
         .target(
             name: "KubernetesClient",
             dependencies: [
-                "JSONCore", "PodIdentity", "TLSSupport", "COpenSSL", "CWebhookShims", "FileSystem",
+                "JSONCore", "PodIdentity", "TLSSupport", "COpenSSL", "CWebhookShims", "FileSystem", "Locking",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -73,7 +75,7 @@ let package = Package(
             name: "WebhookService",
             dependencies: [
                 "JSONCore", "PodIdentity", "Admission", "TLSSupport", "HTTPServer",
-                "ServiceAccountSources", "KubernetesClient",
+                "ServiceAccountSources", "KubernetesClient", "Locking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -103,8 +105,8 @@ let package = Package(
             resources: [.copy("Cases")],
             swiftSettings: swiftSettings),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TLSSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TLSSupport", "Locking"], swiftSettings: swiftSettings),
+        .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "PodIdentity"], swiftSettings: swiftSettings),
         .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit"], swiftSettings: swiftSettings),
         .testTarget(name: "WebhookServiceTests", dependencies: ["WebhookService"], swiftSettings: swiftSettings),

@@ -12,6 +12,7 @@ sanitizers=${SANITIZERS:-"address thread"}
 # The Swift backtracer would take over a sanitizer's abort; the sanitizer's own report is what we want.
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=${ASAN_OPTIONS:-"halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=0"}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-"suppressions=$PWD/scripts/lsan-suppressions.txt"}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-"halt_on_error=1:second_deadlock_stack=1"}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-"halt_on_error=1"}
 

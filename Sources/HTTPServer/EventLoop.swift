@@ -4,6 +4,7 @@ import Logging
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import Locking
 #endif
 
 /// One thread, one epoll instance, one SO_REUSEPORT listener and the connections it accepted.
@@ -25,7 +26,7 @@ final class EventLoop: @unchecked Sendable {
         var closed = false
     }
 
-    private let taskQueue = Mutex(TaskQueue())
+    private let taskQueue = Locked(TaskQueue())
     /// `pthread_self()` of the loop thread, published by the thread itself.
     private let loopThreadID = Atomic<UInt>(0)
     private var connections: [Int32: Connection] = [:]

@@ -1,8 +1,8 @@
 import Logging
-import Synchronization
 import TLSSupport
 #if canImport(Glibc)
 import Glibc
+import Locking
 #endif
 
 /// An HTTPS (HTTP/2 and HTTP/1.1 via ALPN) or plain HTTP/1.1 server on epoll, one event loop per core.
@@ -17,7 +17,7 @@ public final class HTTPServer: Sendable {
     private let handler: any HTTPHandler
     private let logger: Logger
     private let observer: (any ServerObserver)?
-    private let state = Mutex<(lifecycle: Lifecycle, context: ServerContext?, port: Int)>((.idle, nil, 0))
+    private let state = Locked<(lifecycle: Lifecycle, context: ServerContext?, port: Int)>((.idle, nil, 0))
 
     public init(configuration: ServerConfiguration, handler: any HTTPHandler, logger: Logger,
                 observer: (any ServerObserver)? = nil) {

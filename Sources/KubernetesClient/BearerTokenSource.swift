@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The bearer token sent to the API server: a fixed string, or a file re-read periodically because
 /// bound ServiceAccount tokens are rotated by the kubelet (about every hour; client-go re-reads each minute).
@@ -10,19 +10,19 @@ public final class BearerTokenSource: Sendable {
 
     public let origin: Origin
     private let refreshInterval: Duration
-    private let cached: Mutex<(token: String, readAt: ContinuousClock.Instant)>
+    private let cached: Locked<(token: String, readAt: ContinuousClock.Instant)>
 
     public init(token: String) {
         origin = .literal
         refreshInterval = .seconds(Int64.max / 4)
-        cached = Mutex((token, .now))
+        cached = Locked((token, .now))
     }
 
     /// Reads the file now (so a missing or empty file fails at start-up) and again once `refreshInterval` has passed.
     public init(file path: String, refreshInterval: Duration = .seconds(60)) throws(KubernetesConfigurationError) {
         origin = .file(path)
         self.refreshInterval = refreshInterval
-        cached = Mutex((try Self.readToken(path), .now))
+        cached = Locked((try Self.readToken(path), .now))
     }
 
     /// The current token. A failed re-read keeps the previous token (the file may be mid-swap).

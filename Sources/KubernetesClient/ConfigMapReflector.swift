@@ -1,6 +1,6 @@
 import JSONCore
 import Logging
-import Synchronization
+import Locking
 
 /// Watches one ConfigMap (by default `pod-identity-webhook`) in one namespace, through a field selector on its
 /// name so RBAC can be limited to that namespace, and delivers its `data.config`: the text on add and update,
@@ -40,7 +40,7 @@ public final class ConfigMapReflector: Sendable {
         let name: String
         let onChange: @Sendable (String?) -> Void
         /// nil until the first delivery; then the last delivered value.
-        private let delivered = Mutex<String??>(nil)
+        private let delivered = Locked<String??>(nil)
 
         init(name: String, onChange: @escaping @Sendable (String?) -> Void) {
             self.name = name

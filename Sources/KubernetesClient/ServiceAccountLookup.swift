@@ -1,7 +1,7 @@
 import JSONCore
 import Logging
 import PodIdentity
-import Synchronization
+import Locking
 
 /// The cache-miss path. Every pod that reaches the webhook has an existing ServiceAccount (the API server's
 /// ServiceAccount admission checks first), so a miss means the watch lags: GET the ServiceAccount directly,
@@ -29,7 +29,7 @@ public final class ServiceAccountLookup: Sendable {
     private let metrics: any KubernetesSourceMetrics
     private let negativeCacheTTL: Duration
     private let maximumInFlight: Int
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// Defaults: 10 GETs per second with bursts of 20 (upstream's rate), 1.5 s negative cache, 64 keys in flight.
     public init(
@@ -50,7 +50,7 @@ public final class ServiceAccountLookup: Sendable {
         self.metrics = metrics
         self.negativeCacheTTL = negativeCacheTTL
         self.maximumInFlight = maximumInFlight
-        state = Mutex(State(bucket: TokenBucket(rate: requestsPerSecond, burst: burst)))
+        state = Locked(State(bucket: TokenBucket(rate: requestsPerSecond, burst: burst)))
     }
 
     /// Resolves `key` and calls `completion` exactly once, no later than about `deadline`. Never blocks the

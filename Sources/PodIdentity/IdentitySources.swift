@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// What, besides the ServiceAccounts, decides a pod's identity: the ConfigMap table and the
 /// container-credentials identities. Immutable; swapped as a whole.
@@ -15,9 +15,9 @@ public struct IdentitySnapshot: Sendable, Equatable {
 
 /// Holds the current `IdentitySnapshot`; sources replace their part, each request reads one consistent copy.
 public final class IdentitySources: Sendable {
-    private let current: Mutex<IdentitySnapshot>
+    private let current: Locked<IdentitySnapshot>
 
-    public init(_ initial: IdentitySnapshot = IdentitySnapshot()) { current = Mutex(initial) }
+    public init(_ initial: IdentitySnapshot = IdentitySnapshot()) { current = Locked(initial) }
 
     public var snapshot: IdentitySnapshot { current.withLock { $0 } }
 

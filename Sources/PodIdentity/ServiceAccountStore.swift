@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Identifies a ServiceAccount cluster-wide.
 public struct ServiceAccountKey: Hashable, Sendable, CustomStringConvertible {
@@ -39,7 +39,7 @@ public struct ServiceAccountRecord: Sendable, Equatable {
 /// events, reloads) hold a shard's lock for one update at most.
 public final class ServiceAccountStore: Sendable {
     private final class Shard: Sendable {
-        let records = Mutex<[ServiceAccountKey: ServiceAccountRecord]>([:])
+        let records = Locked<[ServiceAccountKey: ServiceAccountRecord]>([:])
     }
 
     private static let shardCount = 16  // a power of two

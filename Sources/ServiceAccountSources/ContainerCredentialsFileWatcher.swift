@@ -1,5 +1,6 @@
 import PodIdentity
 import Synchronization
+import Locking
 
 /// `--watch-container-credentials-config FILE`, polled for changes. As upstream: a missing or empty
 /// file clears the identities, a malformed one keeps the last good identities (and is reported).
@@ -15,7 +16,7 @@ public final class ContainerCredentialsFileWatcher: Sendable {
     private let onEvent: @Sendable (Event) -> Void
     private let pollInterval: Duration
     /// The content last seen (nil: the file was missing), and whether it was unusable.
-    private let state = Mutex<(content: [UInt8]?, seen: Bool, failed: Bool)>((nil, false, false))
+    private let state = Locked<(content: [UInt8]?, seen: Bool, failed: Bool)>((nil, false, false))
     private let synced = Atomic<Bool>(false)
     private let poller = PollingLoop()
 

@@ -1,5 +1,6 @@
 import PodIdentity
 import Synchronization
+import Locking
 
 /// `--service-accounts PATH`: ServiceAccounts (and optionally the `pod-identity-webhook` ConfigMap)
 /// from a manifest file or folder, reloaded when the content changes. A bad file keeps the last good
@@ -17,7 +18,7 @@ public final class LocalManifestSource: Sendable {
     private let onEvent: @Sendable (Event) -> Void
     /// What was last attempted and the error it gave, so an unchanged bad file is reported once:
     /// the files' fingerprints (checked every poll without reading) and a digest of their content.
-    private let state = Mutex<(fingerprints: [ManifestFiles.Fingerprint]?, digest: Int?, error: ManifestError?)>((nil, nil, nil))
+    private let state = Locked<(fingerprints: [ManifestFiles.Fingerprint]?, digest: Int?, error: ManifestError?)>((nil, nil, nil))
     private let synced = Atomic<Bool>(false)
     private let poller = PollingLoop()
     private let pollInterval: Duration

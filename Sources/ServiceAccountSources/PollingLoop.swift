@@ -1,9 +1,9 @@
-import Synchronization
+import Locking
 
 /// Runs a tick every interval on a background task until stopped. Polling, rather than inotify,
 /// also sees Kubernetes' symlink swaps of mounted ConfigMaps and Secrets.
 final class PollingLoop: Sendable {
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let task = Locked<Task<Void, Never>?>(nil)
 
     init() {}
 

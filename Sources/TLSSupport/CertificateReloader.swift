@@ -1,7 +1,7 @@
 import FileSystem
-import Synchronization
 #if canImport(Glibc)
 import Glibc
+import Locking
 #endif
 
 /// Serves the current certificate/key pair and picks up changes to the files, including Kubernetes Secret
@@ -23,7 +23,7 @@ public final class CertificateReloader: Sendable {
     }
 
     public let settings: TLSServerSettings
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// Loads the initial pair; errors name the file.
     public init(settings: TLSServerSettings) throws(TLSSettingsError) {
@@ -31,7 +31,7 @@ public final class CertificateReloader: Sendable {
         let cert = try Self.readFile(settings.certificatePath)
         let key = try Self.readFile(settings.keyPath)
         let context = try TLSServerContext(settings: settings, certificatePEM: cert, keyPEM: key)
-        state = Mutex(State(context: context, certificatePEM: cert, keyPEM: key, failedPair: nil))
+        state = Locked(State(context: context, certificatePEM: cert, keyPEM: key, failedPair: nil))
     }
 
     /// The context new handshakes should use.

@@ -1,4 +1,5 @@
 import Synchronization
+import Locking
 
 /// What `/readyz` reports: ready only when the serving certificate is loaded, every configured
 /// ServiceAccount source has synced, and the process is not shutting down.
@@ -14,7 +15,7 @@ public final class HealthState: Sendable {
         }
     }
 
-    private let checks = Mutex<[Check]>([])
+    private let checks = Locked<[Check]>([])
     private let shuttingDown = Atomic<Bool>(false)
 
     public init() {}

@@ -1,7 +1,7 @@
 import CoreMetrics
 import Metrics
 import Prometheus
-import Synchronization
+import Locking
 
 /// Every metric the webhook exposes on `/metrics`. Upstream's names are kept so existing dashboards
 /// work (`http_request_count`, `http_request_latencies` in microseconds, `pod_identity_webhook_*`);
@@ -57,7 +57,7 @@ public final class WebhookMetrics: Sendable {
 
     /// Metric handles per (method, path, status), made once: going through the factory on every request
     /// costs more than the rest of the bookkeeping.
-    private let requestHandleCache = Mutex<[RequestKey: RequestHandles]>([:])
+    private let requestHandleCache = Locked<[RequestKey: RequestHandles]>([:])
 
     private func requestHandles(_ key: RequestKey) -> RequestHandles {
         if let cached = requestHandleCache.withLock({ $0[key] }) { return cached }
@@ -136,7 +136,7 @@ public final class WebhookMetrics: Sendable {
         Gauge(label: "open_connections", dimensions: [("port", port)], factory: factory).record(connectionDelta(port, -1))
     }
 
-    private let openConnections = Mutex<[String: Int]>([:])
+    private let openConnections = Locked<[String: Int]>([:])
 
     private func connectionDelta(_ port: String, _ delta: Int) -> Int {
         openConnections.withLock { counts in

@@ -1,14 +1,14 @@
 import Glibc
 import HTTPServer
 import Logging
-import Synchronization
 import TLSSupport
 import Testing
+import Locking
 
 /// Echoes the request: body back, method/path/query/version in headers. `/async` answers from another
 /// thread after a short pause, `/never` does not answer until released (tests in-flight requests).
 final class EchoHandler: HTTPHandler {
-    let held = Mutex<[@Sendable (HTTPResponse) -> Void]>([])
+    let held = Locked<[@Sendable (HTTPResponse) -> Void]>([])
 
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let response = HTTPResponse(status: 200, headers: HTTPHeaders([
@@ -51,7 +51,7 @@ enum Thread {
 
 /// Records observer calls.
 final class RecordingObserver: ServerObserver {
-    let events = Mutex<[String]>([])
+    let events = Locked<[String]>([])
     func connectionOpened() { events.withLock { $0.append("opened") } }
     func connectionClosed() { events.withLock { $0.append("closed") } }
     func tlsHandshakeFailed(reason: String) { events.withLock { $0.append("handshakeFailed") } }

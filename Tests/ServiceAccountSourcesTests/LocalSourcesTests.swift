@@ -1,8 +1,8 @@
 import Foundation
 import PodIdentity
 import ServiceAccountSources
-import Synchronization
 import Testing
+import Locking
 
 @Suite("Local manifest source and container-credentials watcher")
 struct LocalSourcesTests {
@@ -32,7 +32,7 @@ struct LocalSourcesTests {
         try serviceAccounts.write(toFile: file, atomically: true, encoding: .utf8)
         try "ignored".write(toFile: folder + "/.hidden.yaml", atomically: true, encoding: .utf8)
         let store = ServiceAccountStore(), sources = IdentitySources()
-        let events = Mutex<[LocalManifestSource.Event]>([])
+        let events = Locked<[LocalManifestSource.Event]>([])
         let source = LocalManifestSource(path: folder, annotationPrefix: "eks.amazonaws.com", store: store, sources: sources) { event in
             events.withLock { $0.append(event) }
         }
