@@ -33,28 +33,28 @@ public enum AdmissionReviewCodec {
         output.reserveCapacity(160 + 400 * patch.count)
         output.append(UInt8(ascii: "{"))
         if let kind = request.kind {
-            output.append(contentsOf: #""kind":"#.utf8)
+            JSON.appendLiteral(#""kind":"#, to: &output)
             JSON.writeString(kind, into: &output)
             output.append(UInt8(ascii: ","))
         }
         if let apiVersion = request.apiVersion {
-            output.append(contentsOf: #""apiVersion":"#.utf8)
+            JSON.appendLiteral(#""apiVersion":"#, to: &output)
             JSON.writeString(apiVersion, into: &output)
             output.append(UInt8(ascii: ","))
         }
-        output.append(contentsOf: #""response":{"uid":"#.utf8)
+        JSON.appendLiteral(#""response":{"uid":"#, to: &output)
         JSON.writeString(request.uid, into: &output)
-        output.append(contentsOf: #","allowed":true"#.utf8)
+        JSON.appendLiteral(#","allowed":true"#, to: &output)
         if !patch.isEmpty {
-            output.append(contentsOf: #","patchType":"JSONPatch","patch":""#.utf8)
+            JSON.appendLiteral(#","patchType":"JSONPatch","patch":""#, to: &output)
             Base64.encode(JSONPatch.serialize(patch), into: &output)
             output.append(UInt8(ascii: "\""))
         }
         if !warnings.isEmpty {
-            output.append(contentsOf: #","warnings":"#.utf8)
+            JSON.appendLiteral(#","warnings":"#, to: &output)
             JSON.serialize(.array(warnings.map { .string($0) }), into: &output)
         }
-        output.append(contentsOf: "}}".utf8)
+        JSON.appendLiteral("}}", to: &output)
         return output
     }
 

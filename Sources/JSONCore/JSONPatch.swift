@@ -38,12 +38,17 @@ public enum JSONPatch {
         output.append(UInt8(ascii: "["))
         for (index, operation) in operations.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
-            output.append(contentsOf: #"{"op":""#.utf8)
-            output.append(contentsOf: operation.kind.rawValue.utf8)
-            output.append(contentsOf: #"","path":"#.utf8)
+            JSON.appendLiteral(#"{"op":""#, to: &output)
+            switch operation.kind {
+            case .add: JSON.appendLiteral("add", to: &output)
+            case .remove: JSON.appendLiteral("remove", to: &output)
+            case .replace: JSON.appendLiteral("replace", to: &output)
+            case .test: JSON.appendLiteral("test", to: &output)
+            }
+            JSON.appendLiteral(#"","path":"#, to: &output)
             JSON.writeString(operation.path, into: &output)
             if let value = operation.value {
-                output.append(contentsOf: #","value":"#.utf8)
+                JSON.appendLiteral(#","value":"#, to: &output)
                 JSON.serialize(value, into: &output)
             }
             output.append(UInt8(ascii: "}"))

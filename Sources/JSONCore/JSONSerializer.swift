@@ -7,11 +7,42 @@ extension JSON {
         return output
     }
 
+    /// Compact JSON appended to `output`. Written directly on the buffer: this runs for every patch.
     public static func serialize(_ value: JSONValue, into output: inout [UInt8]) {
-        var writer = JSONWriter(output: output, indent: nil)
-        output = []  // leave the writer the only owner of the buffer, so appends do not copy it
-        writer.write(value)
-        output = writer.output
+        switch value {
+        case .null: appendLiteral("null", to: &output)
+        case .bool(let flag): appendLiteral(flag ? "true" : "false", to: &output)
+        case .number(let number):
+            var text = number.text
+            text.withUTF8 { output.append(contentsOf: $0) }
+        case .string(let string): writeString(string, into: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            var first = true
+            for element in elements {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                serialize(element, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let object):
+            output.append(UInt8(ascii: "{"))
+            var first = true
+            for member in object.members {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                writeString(member.key, into: &output)
+                output.append(UInt8(ascii: ":"))
+                serialize(member.value, into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Appends a literal's bytes in one copy (appending a `String.UTF8View` goes element by element).
+    @inline(__always)
+    public static func appendLiteral(_ literal: StaticString, to output: inout [UInt8]) {
+        output.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Indented JSON (two spaces) with a trailing newline, for people reading a terminal.
@@ -28,8 +59,12 @@ extension JSON {
 
     /// Appends `string` as a JSON string literal (quotes included), escaped for any content.
     public static func writeString(_ string: String, into output: inout [UInt8]) {
-        var string = string
-        string.withUTF8 { bytes in writeString(utf8: bytes, into: &output) }
+        // Native strings expose their bytes directly; only others (bridged, or odd) take the copying path.
+        let written: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in writeString(utf8: bytes, into: &output) }
+        if written == nil {
+            var copy = string
+            copy.withUTF8 { bytes in writeString(utf8: bytes, into: &output) }
+        }
     }
 
     /// Appends UTF-8 bytes as a JSON string literal; runs without escapes are copied in one go.
