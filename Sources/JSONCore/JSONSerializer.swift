@@ -102,13 +102,13 @@ extension JSON {
     }
 }
 
-/// Writes a `JSONValue`, compact or indented.
+/// Writes a `JSONValue` indented, for people (the compact form is `JSON.serialize(_:into:)`).
 struct JSONWriter {
     var output: [UInt8]
-    let indent: String?
+    let indent: String
     private var level = 0
 
-    init(output: [UInt8], indent: String?) {
+    init(output: [UInt8], indent: String) {
         self.output = output
         self.indent = indent
     }
@@ -141,7 +141,7 @@ struct JSONWriter {
                     newline()
                     JSON.writeString(member.key, into: &output)
                     output.append(UInt8(ascii: ":"))
-                    if indent != nil { output.append(UInt8(ascii: " ")) }
+                    output.append(UInt8(ascii: " "))
                     write(member.value)
                 }
                 level -= 1
@@ -152,7 +152,6 @@ struct JSONWriter {
     }
 
     private mutating func newline() {
-        guard let indent else { return }
         output.append(0x0A)
         for _ in 0..<level { output.append(contentsOf: indent.utf8) }
     }
