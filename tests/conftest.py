@@ -35,7 +35,7 @@ def free_port():
 class WebhookProcess:
     """The real `webhook serve` binary on 127.0.0.1, its logs captured to a file."""
 
-    def __init__(self, binary, certs, args, tmp_path, wait_ready=True):
+    def __init__(self, binary, certs, args, tmp_path, wait_ready=True, env=None):
         self.port = free_port()
         self.metrics_port = free_port()
         self.log_path = tmp_path / ("webhook-%d.log" % self.port)
@@ -48,7 +48,7 @@ class WebhookProcess:
         if "--shutdown-delay" not in args:
             cmd += ["--shutdown-delay", "0s"]  # tests that measure the drain set their own
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
         if wait_ready:
             self.wait_for(lambda: self.readyz() == 200, "the webhook to become ready")
 
@@ -105,8 +105,8 @@ def start_webhook(webhook_bin, certs, tmp_path):
     """Starts `webhook serve` with extra args; every process started is stopped after the test."""
     started = []
 
-    def start(*args, wait_ready=True, cert_dir=None):
-        process = WebhookProcess(webhook_bin, cert_dir or certs, args, tmp_path, wait_ready=wait_ready)
+    def start(*args, wait_ready=True, cert_dir=None, env=None):
+        process = WebhookProcess(webhook_bin, cert_dir or certs, args, tmp_path, wait_ready=wait_ready, env=env)
         started.append(process)
         return process
 

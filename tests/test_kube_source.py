@@ -1,6 +1,7 @@
 """`webhook serve` with ServiceAccounts from the Kubernetes API: the real binary against a fake API server
 (tests/fake_apiserver.py) over HTTPS with real list/watch semantics, through a generated kubeconfig."""
 import base64
+import os
 import json
 import ssl
 import time
@@ -229,3 +230,20 @@ def test_forbidden_keeps_readyz_503_and_recovers_when_rbac_is_fixed(api, serve):
     assert "cannot list resource" in webhook.logs()
     api.forbid = False
     webhook.wait_for(lambda: webhook.readyz() == 200, "readiness once RBAC allows the LIST", timeout=40)
+
+
+def test_outside_a_cluster_the_default_kubeconfig_is_used(api, start_webhook, kubeconfig, tmp_path):
+    """No --kubeconfig and no in-cluster environment: $KUBECONFIG is used, as kubectl would."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KUBERNETES_SERVICE")}
+    env["KUBECONFIG"] = str(kubeconfig)
+    api.put_service_account("team", "runner", {PREFIX + "/role-arn": role("runner")})
+    webhook = start_webhook(env=env)
+    assert injected_role(webhook, "team", "runner") == role("runner")
+
+
+def test_no_source_at_all_is_a_clear_error(start_webhook, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KUBERNETES_SERVICE") and k != "KUBECONFIG"}
+    env["HOME"] = str(tmp_path)  # no ~/.kube/config there
+    webhook = start_webhook(env=env, wait_ready=False)
+    assert webhook.proc.wait(timeout=30) != 0
+    assert "--service-accounts" in webhook.logs() and "--kubeconfig" in webhook.logs()

@@ -157,6 +157,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func tick(now: UInt64) {
         resumeAcceptingIfPaused()
+        trimHeapAfterManyCloses()
         for connection in Array(connections.values) { connection.checkTimeouts(now: now) }
         if index == 0, let certificates = context.certificates, now >= nextCertificateCheck {
             nextCertificateCheck = now + context.configuration.certificateReloadInterval.nanoseconds
@@ -243,6 +244,18 @@ final class EventLoop: @unchecked Sendable {
                              metadata: ["loop": "\(index)", "error": "\(errnoDescription())"])
     }
 
+    /// Connections closed since the heap was last trimmed.
+    private var closedSinceTrim = 0
+
+    /// After a burst of connections (thousands of idle clients, a flood) glibc keeps their freed memory
+    /// in its arenas; trimming gives it back, so RSS returns to its baseline instead of staying at the peak.
+    /// At most once a tick, and only after many closes: malloc_trim walks every arena.
+    private func trimHeapAfterManyCloses() {
+        guard closedSinceTrim >= 256 else { return }
+        closedSinceTrim = 0
+        _ = cws_malloc_trim()
+    }
+
     /// Called every tick: watch the listener again (and retake the reserve if another thread had the slot).
     private func resumeAcceptingIfPaused() {
         guard acceptPaused, listenFD >= 0 else { return }
@@ -269,6 +282,7 @@ final class EventLoop: @unchecked Sendable {
         connections[connection.fd] = nil
         context.connectionCount.subtract(1, ordering: .relaxed)
         context.observer?.connectionClosed()
+        closedSinceTrim += 1
     }
 
     // MARK: Shutdown (run on the loop thread via execute)

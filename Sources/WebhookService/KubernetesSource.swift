@@ -1,3 +1,4 @@
+import FileSystem
 import KubernetesClient
 import Logging
 import PodIdentity
@@ -15,8 +16,18 @@ struct KubernetesSource {
         if let kubeconfig {
             clientConfiguration = try KubernetesClientConfiguration.kubeconfig(path: kubeconfig, overrideServer: apiServer)
         } else {
-            clientConfiguration = try KubernetesClientConfiguration.inCluster(environment: ProcessEnvironment.all())
-            if let apiServer { clientConfiguration.server = try APIServerEndpoint(parsing: apiServer) }
+            let environment = ProcessEnvironment.all()
+            do {
+                clientConfiguration = try KubernetesClientConfiguration.inCluster(environment: environment)
+                if let apiServer { clientConfiguration.server = try APIServerEndpoint(parsing: apiServer) }
+            } catch {
+                // Outside a cluster, do what kubectl does: the first file of $KUBECONFIG, else ~/.kube/config.
+                guard let path = defaultKubeconfig(environment) else {
+                    throw NoServiceAccountSource(inClusterError: "\(error)")
+                }
+                logger.notice("not running in a cluster; using the default kubeconfig", metadata: ["path": "\(path)"])
+                clientConfiguration = try KubernetesClientConfiguration.kubeconfig(path: path, overrideServer: apiServer)
+            }
         }
         if clientConfiguration.insecureSkipTLSVerify {
             logger.warning("insecure-skip-tls-verify: the API server's certificate is not verified (\(clientConfiguration.origin))")
@@ -75,5 +86,22 @@ private struct LookupResolver: ServiceAccountMissResolver {
         lookup.lookup(key, deadline: deadline) { result in
             if case .found(let record) = result { completion(record) } else { completion(nil) }
         }
+    }
+}
+
+/// $KUBECONFIG's first existing file, else ~/.kube/config when it exists.
+private func defaultKubeconfig(_ environment: [String: String]) -> String? {
+    var candidates = (environment["KUBECONFIG"] ?? "").split(separator: ":").map(String.init)
+    if let home = environment["HOME"], !home.isEmpty { candidates.append(home + "/.kube/config") }
+    return candidates.first { !$0.isEmpty && FileSystem.kind(of: $0) == .file }
+}
+
+/// Not in a cluster and nothing configured: say which flags would work.
+struct NoServiceAccountSource: Error, CustomStringConvertible {
+    let inClusterError: String
+
+    var description: String {
+        "no ServiceAccount source: \(inClusterError); and no kubeconfig in $KUBECONFIG or ~/.kube/config. "
+            + "Use --kubeconfig FILE for a cluster, or --service-accounts FILE for local manifests"
     }
 }

@@ -74,7 +74,7 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "Local ServiceAccount manifests (a file or a folder, YAML or JSON), reloaded when they change. Replaces the Kubernetes API source; for development and tests.")
     var serviceAccounts: String?
 
-    @Option(help: "Kubeconfig for running outside the cluster (default: in-cluster configuration).")
+    @Option(help: "Kubeconfig for running outside the cluster (default: the in-cluster configuration; outside a cluster, as kubectl: the first file of $KUBECONFIG, else ~/.kube/config).")
     var kubeconfig: String?
 
     @Option(help: "Kubernetes API server URL, overriding the kubeconfig's or the in-cluster one.")

@@ -10,6 +10,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <stdint.h>
+#include <malloc.h>
 
 // --- OpenSSL macros ---
 static inline long cws_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
@@ -51,6 +52,9 @@ static inline uint32_t cws_EPOLLOUT(void) { return EPOLLOUT; }
 static inline uint32_t cws_EPOLLERR(void) { return EPOLLERR; }
 static inline uint32_t cws_EPOLLHUP(void) { return EPOLLHUP; }
 static inline uint32_t cws_EPOLLRDHUP(void) { return EPOLLRDHUP; }
+
+// --- glibc: give freed heap pages back to the system (after bursts of closed connections) ---
+static inline int cws_malloc_trim(void) { return malloc_trim(0); }
 
 // --- stdio globals are not usable from Swift 6 ---
 void cws_ERR_print_errors_stderr(void);
