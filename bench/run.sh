@@ -21,15 +21,7 @@ for value in "$ROUNDS" "$DURATION" "$ACCOUNTS"; do
 done
 [ "$ROUNDS" -le 50 ] && [ "$DURATION" -le 120 ] || die "at most 50 rounds of 120 s"
 
-bench_init
-ensure_tools
-build_release
-make_certs
-RESULTS="$WORK/results.jsonl"
-: >"$RESULTS"
-
-log "machine:"
-describe_machine | tee "$WORK/machine.txt" >&2
+bench_prepare
 
 $GENERATE service-accounts --count $((ACCOUNTS + 1)) --annotated-count 1 "$WORK/service-accounts.json"
 $GENERATE review "$WORK/review.json"

@@ -25,14 +25,7 @@ for value in $ACCOUNT_COUNTS; do [ "$value" -le 1000000 ] || die "at most 1,000,
 for value in $SIZES; do [ "$value" -le 6291456 ] || die "request sizes above 6 MiB exceed the webhook's default limit"; done
 [ "$DURATION" -le 60 ] || die "BENCH_SCALE_DURATION: at most 60 s"
 
-bench_init
-ensure_tools
-build_release
-make_certs
-RESULTS="$WORK/results.jsonl"
-: >"$RESULTS"
-log "machine:"
-describe_machine | tee "$WORK/machine.txt" >&2
+bench_prepare
 
 # 1. ServiceAccounts.
 for count in $ACCOUNT_COUNTS; do

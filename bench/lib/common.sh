@@ -234,3 +234,16 @@ describe_machine() {
   echo "openssl: $(openssl version)"
   echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- Sources 2>/dev/null || echo ' (Sources modified)')"
 }
+
+# The set-up both benchmarks share: work folder, tools, release build, certificate, an empty results file
+# ($RESULTS) and the machine's description in the log.
+bench_prepare() {
+    bench_init
+    ensure_tools
+    build_release
+    make_certs
+    RESULTS="$WORK/results.jsonl"
+    : >"$RESULTS"
+    log "machine:"
+    describe_machine | tee "$WORK/machine.txt" >&2
+}
