@@ -28,9 +28,9 @@ public enum AdmissionReviewCodec {
 
     /// `allowed: true`, with the patch only when there is one and the warnings when there are any.
     /// Written directly, as this runs for every pod: same bytes as serializing `envelope(...)`.
-    public static func encodeAllowed(_ request: AdmissionRequest, patch: [JSONPatchOperation], warnings: [String]) -> [UInt8] {
+    public static func encodeAllowed(_ request: AdmissionRequest, patch: JSONPatchDocument, warnings: [String]) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(160 + 400 * patch.count)
+        output.reserveCapacity(160 + patch.bytes.count * 4 / 3)
         output.append(UInt8(ascii: "{"))
         if let kind = request.kind {
             JSON.appendLiteral(#""kind":"#, to: &output)
@@ -47,7 +47,7 @@ public enum AdmissionReviewCodec {
         JSON.appendLiteral(#","allowed":true"#, to: &output)
         if !patch.isEmpty {
             JSON.appendLiteral(#","patchType":"JSONPatch","patch":""#, to: &output)
-            Base64.encode(JSONPatch.serialize(patch), into: &output)
+            Base64.encode(patch.bytes, into: &output)
             output.append(UInt8(ascii: "\""))
         }
         if !warnings.isEmpty {

@@ -41,7 +41,7 @@ public struct AdmissionService: Sendable {
                                     decision: nil, error: message)
         case .success(let pod):
             let decision = mutator.mutate(pod, namespace: request.namespace, record: record, snapshot: sources.snapshot)
-            let body = AdmissionReviewCodec.encodeAllowed(request, patch: decision.patch, warnings: decision.warnings)
+            let body = AdmissionReviewCodec.encodeAllowed(request, patch: decision.patchDocument, warnings: decision.warnings)
             return AdmissionOutcome(status: 200, body: body, decision: decision, error: nil)
         }
     }

@@ -1,9 +1,22 @@
 /// Request-line, field and chunk-size syntax (RFC 9110/9112), strict where leniency enables smuggling.
+/// Works on bytes: it runs for every HTTP/1.1 request, and only the method, target and fields become `String`s.
 extension HTTP1RequestParser {
     enum BodyFraming: Equatable {
         case none
         case length(Int)
         case chunked
+    }
+
+    /// The fields that decide framing and connection reuse, as the head is read.
+    private struct FramingFields {
+        /// Every Content-Length list element, trimmed (`Content-Length: 5, 5` is two).
+        var contentLengths: [ArraySlice<UInt8>] = []
+        /// Transfer codings, lower-cased, empty elements dropped.
+        var transferCodings: [String] = []
+        var connectionClose = false
+        var connectionKeepAlive = false
+        var hostCount = 0
+        var expectsContinue = false
     }
 
     static func parseHead(_ head: ArraySlice<UInt8>, limits: Limits) throws(HTTP1ParseError)
@@ -15,106 +28,134 @@ extension HTTP1RequestParser {
         let (path, query) = try splitTarget(target, method: method)
 
         var headers = HTTPHeaders()
-        var contentLengths: [String] = []
-        var transferCodings: [String] = []
-        var connectionTokens: [String] = []
-        var hostCount = 0
-        var expectsContinue = false
+        headers.reserveCapacity(lines.count)
+        var fields = FramingFields()
         for line in lines {
             let (name, value) = try parseField(head[line])
-            switch name {
-            case "content-length": contentLengths += value.split(separator: ",", omittingEmptySubsequences: false).map { trim($0) }
-            case "transfer-encoding": transferCodings += value.split(separator: ",").map { trim($0).lowercased() }.filter { !$0.isEmpty }
-            case "connection": connectionTokens += value.split(separator: ",").map { trim($0).lowercased() }
-            case "host": hostCount += 1
-            case "expect": expectsContinue = value.lowercased() == "100-continue"
+            let lowerName = lowercasedString(name)
+            switch lowerName {
+            case "content-length":
+                for element in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+                    fields.contentLengths.append(trimmed(element))
+                }
+            case "transfer-encoding":
+                for element in value.split(separator: UInt8(ascii: ",")) where !trimmed(element).isEmpty {
+                    fields.transferCodings.append(String(decoding: trimmed(element), as: UTF8.self).lowercased())
+                }
+            case "connection":
+                for element in value.split(separator: UInt8(ascii: ",")) {
+                    let token = trimmed(element)
+                    if equalsIgnoringCase(token, "close") { fields.connectionClose = true }
+                    if equalsIgnoringCase(token, "keep-alive") { fields.connectionKeepAlive = true }
+                }
+            case "host": fields.hostCount += 1
+            case "expect": fields.expectsContinue = equalsIgnoringCase(value, "100-continue")
             default: break
             }
-            headers.add(name: name, value: value)
+            headers.appendLowercased(name: lowerName, value: String(decoding: value, as: UTF8.self))
         }
-        if minorVersion == 1 && hostCount != 1 {
-            throw HTTP1ParseError(.missingHost, hostCount == 0 ? "HTTP/1.1 request without Host" : "more than one Host field")
+        if minorVersion == 1 && fields.hostCount != 1 {
+            throw HTTP1ParseError(.missingHost, fields.hostCount == 0 ? "HTTP/1.1 request without Host" : "more than one Host field")
         }
+        let framing = try bodyFraming(fields, minorVersion: minorVersion, limits: limits)
+        let keepAlive = minorVersion == 1 ? !fields.connectionClose : fields.connectionKeepAlive
+        let request = HTTPRequest(method: method, path: path, query: query, headers: headers, body: [],
+                                  version: .http1_1)
+        let parsed = HTTP1ParsedRequest(request: request, minorVersion: minorVersion, keepAlive: keepAlive,
+                                        expectsContinue: fields.expectsContinue && minorVersion == 1 && framing != .none)
+        return (parsed, framing)
+    }
 
-        var framing = BodyFraming.none
-        if !transferCodings.isEmpty {
-            guard contentLengths.isEmpty else {
+    private static func bodyFraming(_ fields: FramingFields, minorVersion: Int, limits: Limits) throws(HTTP1ParseError)
+        -> BodyFraming
+    {
+        if !fields.transferCodings.isEmpty {
+            guard fields.contentLengths.isEmpty else {
                 throw HTTP1ParseError(.conflictingFraming, "both Content-Length and Transfer-Encoding")
             }
             guard minorVersion == 1 else {
                 throw HTTP1ParseError(.conflictingFraming, "Transfer-Encoding in an HTTP/1.0 request")
             }
-            guard transferCodings == ["chunked"] else {
-                if transferCodings.last != "chunked" {
+            guard fields.transferCodings == ["chunked"] else {
+                if fields.transferCodings.last != "chunked" {
                     throw HTTP1ParseError(.conflictingFraming, "Transfer-Encoding does not end with chunked")
                 }
                 throw HTTP1ParseError(.unsupportedTransferEncoding,
-                                      "unsupported transfer coding \(transferCodings.joined(separator: ", "))")
+                                      "unsupported transfer coding \(fields.transferCodings.joined(separator: ", "))")
             }
-            framing = .chunked
-        } else if let first = contentLengths.first {
-            guard contentLengths.allSatisfy({ $0 == first }) else {
-                throw HTTP1ParseError(.invalidContentLength, "conflicting Content-Length values")
-            }
-            guard !first.isEmpty, first.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-                throw HTTP1ParseError(.invalidContentLength, "Content-Length is not a decimal number")
-            }
-            // Anything longer than 18 digits is certainly over the limit (and would overflow).
-            guard first.utf8.count <= 18, let length = Int(first), length <= limits.maxBodyBytes else {
-                throw HTTP1ParseError(.bodyTooLarge, "Content-Length \(first) exceeds \(limits.maxBodyBytes) bytes")
-            }
-            if length > 0 { framing = .length(length) }
+            return .chunked
         }
-
-        let keepAlive = minorVersion == 1 ? !connectionTokens.contains("close") : connectionTokens.contains("keep-alive")
-        let request = HTTPRequest(method: method, path: path, query: query, headers: headers, body: [],
-                                  version: .http1_1)
-        let parsed = HTTP1ParsedRequest(request: request, minorVersion: minorVersion, keepAlive: keepAlive,
-                                        expectsContinue: expectsContinue && minorVersion == 1 && framing != .none)
-        return (parsed, framing)
+        guard let first = fields.contentLengths.first else { return .none }
+        guard fields.contentLengths.allSatisfy({ $0.elementsEqual(first) }) else {
+            throw HTTP1ParseError(.invalidContentLength, "conflicting Content-Length values")
+        }
+        guard !first.isEmpty, first.allSatisfy(isDigit) else {
+            throw HTTP1ParseError(.invalidContentLength, "Content-Length is not a decimal number")
+        }
+        // Anything longer than 18 digits is certainly over the limit (and would overflow).
+        var length = 0
+        if first.count <= 18 {
+            for digit in first { length = length * 10 + Int(digit - UInt8(ascii: "0")) }
+        }
+        guard first.count <= 18, length <= limits.maxBodyBytes else {
+            throw HTTP1ParseError(.bodyTooLarge,
+                                  "Content-Length \(String(decoding: first, as: UTF8.self)) exceeds \(limits.maxBodyBytes) bytes")
+        }
+        return length > 0 ? .length(length) : .none
     }
 
     /// Splits at LF, dropping one CR before each LF; a CR anywhere else, or an obs-fold, is refused.
     private static func splitLines(_ head: ArraySlice<UInt8>) throws(HTTP1ParseError) -> [Range<Int>] {
         var lines: [Range<Int>] = []
+        lines.reserveCapacity(16)
         var start = head.startIndex
-        for index in head.indices where head[index] == UInt8(ascii: "\n") {
-            var end = index
-            if end > start && head[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            lines.append(start..<end)
-            start = index + 1
-        }
-        if start < head.endIndex { lines.append(start..<head.endIndex) }
-        for (number, line) in lines.enumerated() {
-            if head[line].contains(UInt8(ascii: "\r")) {
-                throw HTTP1ParseError(number == 0 ? .malformedRequestLine : .malformedHeader, "bare CR in request head")
+        for index in head.indices {
+            switch head[index] {
+            case UInt8(ascii: "\n"):
+                var end = index
+                if end > start && head[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                try appendLine(start..<end, of: head, to: &lines)
+                start = index + 1
+            case UInt8(ascii: "\r"):
+                // Allowed only right before an LF.
+                if index + 1 == head.endIndex || head[index + 1] != UInt8(ascii: "\n") {
+                    throw HTTP1ParseError(lines.isEmpty ? .malformedRequestLine : .malformedHeader, "bare CR in request head")
+                }
+            default: break
             }
-            if number > 0, let first = head[line].first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-                throw HTTP1ParseError(.malformedHeader, "obsolete line folding")
-            }
         }
+        if start < head.endIndex { try appendLine(start..<head.endIndex, of: head, to: &lines) }
         return lines
     }
 
-    private static func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) -> (String, String, Int) {
-        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(isTokenByte), !parts[1].isEmpty,
-              parts[1].allSatisfy({ $0 > 0x20 && $0 != 0x7F })
-        else {
-            throw HTTP1ParseError(.malformedRequestLine, "expected METHOD SP target SP HTTP-version")
+    private static func appendLine(_ line: Range<Int>, of head: ArraySlice<UInt8>,
+                                   to lines: inout [Range<Int>]) throws(HTTP1ParseError) {
+        if !lines.isEmpty, !line.isEmpty, head[line.lowerBound] == UInt8(ascii: " ") || head[line.lowerBound] == UInt8(ascii: "\t") {
+            throw HTTP1ParseError(.malformedHeader, "obsolete line folding")
         }
-        let version = Array(parts[2])
-        let prefix = Array("HTTP/".utf8)
-        guard version.count == 8, Array(version[0..<5]) == prefix, isDigit(version[5]), version[6] == UInt8(ascii: "."),
-              isDigit(version[7])
+        lines.append(line)
+    }
+
+    private static func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) -> (String, String, Int) {
+        let malformed = HTTP1ParseError(.malformedRequestLine, "expected METHOD SP target SP HTTP-version")
+        guard let firstSpace = line.firstIndex(of: UInt8(ascii: " ")),
+              let secondSpace = line[(firstSpace + 1)...].firstIndex(of: UInt8(ascii: " "))
+        else { throw malformed }
+        let method = line[..<firstSpace], target = line[(firstSpace + 1)..<secondSpace], version = line[(secondSpace + 1)...]
+        guard !method.isEmpty, method.allSatisfy(isTokenByte), !target.isEmpty,
+              target.allSatisfy({ $0 > 0x20 && $0 != 0x7F }), !version.contains(UInt8(ascii: " "))
+        else { throw malformed }
+        let v = version.startIndex
+        guard version.count == 8, version.starts(with: "HTTP/".utf8), isDigit(version[v + 5]),
+              version[v + 6] == UInt8(ascii: "."), isDigit(version[v + 7])
         else {
             throw HTTP1ParseError(.malformedRequestLine, "malformed HTTP version")
         }
-        guard version[5] == UInt8(ascii: "1"), version[7] <= UInt8(ascii: "1") else {
+        guard version[v + 5] == UInt8(ascii: "1"), version[v + 7] <= UInt8(ascii: "1") else {
             throw HTTP1ParseError(.unsupportedVersion, "HTTP version \(String(decoding: version, as: UTF8.self)) not supported")
         }
-        return (String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self),
-                Int(version[7] - UInt8(ascii: "0")))
+        return (String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self),
+                Int(version[v + 7] - UInt8(ascii: "0")))
     }
 
     /// Origin form (`/p?q`), asterisk form for OPTIONS, and absolute form (`http://host/p?q`).
@@ -140,8 +181,9 @@ extension HTTP1RequestParser {
         return (String(pathAndQuery), "")
     }
 
-    /// `name: value` with a token name, no space before the colon, and no control characters but HTAB in the value.
-    static func parseField(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) -> (String, String) {
+    /// `name: value` with a token name, no space before the colon, and no control characters but HTAB in the
+    /// value; returns the name and the value without surrounding whitespace.
+    static func parseField(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) -> (ArraySlice<UInt8>, ArraySlice<UInt8>) {
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
             throw HTTP1ParseError(.malformedHeader, "header line without colon")
         }
@@ -149,13 +191,11 @@ extension HTTP1RequestParser {
         guard !name.isEmpty, name.allSatisfy(isTokenByte) else {
             throw HTTP1ParseError(.malformedHeader, "invalid header name")
         }
-        var value = line[(colon + 1)...]
-        while let first = value.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { value = value.dropFirst() }
-        while let last = value.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { value = value.dropLast() }
+        let value = trimmed(line[(colon + 1)...])
         guard value.allSatisfy({ ($0 >= 0x20 && $0 != 0x7F) || $0 == UInt8(ascii: "\t") }) else {
             throw HTTP1ParseError(.malformedHeader, "control character in header value")
         }
-        return (String(decoding: name, as: UTF8.self).lowercased(), String(decoding: value, as: UTF8.self))
+        return (name, value)
     }
 
     /// `1*HEXDIG [ ; extensions ]`; sizes above 2^48 are refused before they could overflow.
@@ -190,16 +230,45 @@ extension HTTP1RequestParser {
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
+    /// RFC 9110 `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``, as a bit per ASCII byte.
+    private static let tokenBytes: (low: UInt64, high: UInt64) = {
+        var low: UInt64 = 0, high: UInt64 = 0
+        for byte in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~".utf8 {
+            if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
+        }
+        return (low, high)
+    }()
+
     static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        if byte < 64 { return tokenBytes.low & (1 << UInt64(byte)) != 0 }
+        if byte < 128 { return tokenBytes.high & (1 << UInt64(byte - 64)) != 0 }
+        return false
+    }
+
+    /// Without leading and trailing spaces and tabs (optional whitespace).
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
+        while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+        return bytes[start..<end]
+    }
+
+    /// A token (ASCII) as a lower-case `String`, built once.
+    private static func lowercasedString(_ token: ArraySlice<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: token.count) { buffer in
+            for (offset, byte) in token.enumerated() {
+                buffer[offset] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            }
+            return token.count
         }
     }
 
-    private static func trim(_ s: Substring) -> String {
-        String(s.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    /// ASCII case-insensitive comparison with a lower-case literal.
+    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+        return zip(bytes, expected).allSatisfy { byte, wanted in
+            byte == wanted || (wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z") && byte | 0x20 == wanted)
+        }
     }
 }

@@ -2,21 +2,38 @@
 /// `connection` and other hop-by-hop fields from the handler are replaced, and fields that could split the
 /// response (CR/LF in a value, a non-token name) are dropped.
 enum HTTP1ResponseEncoder {
-    static let hopByHop: Set<String> = ["content-length", "transfer-encoding", "connection", "keep-alive",
-                                        "upgrade", "proxy-connection", "te", "trailer"]
+    /// Fields the server writes itself (or must not forward).
+    static func isHopByHop(_ name: String) -> Bool {
+        switch name {
+        case "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "proxy-connection", "te",
+             "trailer":
+            return true
+        default:
+            return false
+        }
+    }
 
+    /// Built on bytes without intermediate strings: this runs for every HTTP/1.1 response.
     static func encode(_ response: HTTPResponse, isHeadRequest: Bool, minorVersion: Int, keepAlive: Bool) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(128 + response.body.count)
-        out.append(contentsOf: "HTTP/1.1 \(response.status) \(reasonPhrase(response.status))\r\n".utf8)
-        for (name, value) in response.headers where !hopByHop.contains(name) && isSafeField(name: name, value: value) {
+        out.reserveCapacity(160 + response.body.count)
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        appendDecimal(response.status, to: &out)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: reasonPhrase(response.status).utf8)
+        out.append(contentsOf: "\r\n".utf8)
+        for (name, value) in response.headers where !isHopByHop(name) && isSafeField(name: name, value: value) {
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: ": ".utf8)
             out.append(contentsOf: value.utf8)
             out.append(contentsOf: "\r\n".utf8)
         }
         let bodyAllowed = !(100...199).contains(response.status) && response.status != 204 && response.status != 304
-        if bodyAllowed { out.append(contentsOf: "content-length: \(response.body.count)\r\n".utf8) }
+        if bodyAllowed {
+            out.append(contentsOf: "content-length: ".utf8)
+            appendDecimal(response.body.count, to: &out)
+            out.append(contentsOf: "\r\n".utf8)
+        }
         if !keepAlive {
             out.append(contentsOf: "connection: close\r\n".utf8)
         } else if minorVersion == 0 {
@@ -25,6 +42,12 @@ enum HTTP1ResponseEncoder {
         out.append(contentsOf: "\r\n".utf8)
         if bodyAllowed && !isHeadRequest { out.append(contentsOf: response.body) }
         return out
+    }
+
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        guard value >= 10 else { return out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: max(0, value))) }
+        appendDecimal(value / 10, to: &out)
+        out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
     }
 
     /// A plain-text answer for requests refused by the server itself.

@@ -18,6 +18,15 @@ public struct HTTPHeaders: Sendable, Sequence {
         fields.append((name.lowercased(), value))
     }
 
+    /// For the parsers, whose names are lower-case already.
+    mutating func appendLowercased(name: String, value: String) {
+        fields.append((name, value))
+    }
+
+    mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// The first value of `name` (case-insensitive).
     public subscript(name: String) -> String? {
         let lower = name.lowercased()

@@ -54,25 +54,8 @@ extension JSONParser {
     private mutating func skipString() throws(JSONParseError) {
         let openQuote = position
         position += 1
-        while position < bytes.count {
-            // Fast path: a run of printable ASCII, walked with a raw pointer (the hottest loop of a review).
-            if let base = bytes.baseAddress {
-                var cursor = base + position
-                let end = base + bytes.count
-                // Eight bytes at a time while none of them needs a look (SWAR: no quote, backslash,
-                // control character or non-ASCII byte in the word).
-                while end - cursor >= 8 {
-                    let word = UnsafeRawPointer(cursor).loadUnaligned(as: UInt64.self)
-                    if Self.wordNeedsAttention(word) { break }
-                    cursor += 8
-                }
-                while cursor < end {
-                    let next = cursor.pointee
-                    if next < 0x20 || next >= 0x80 || next == UInt8(ascii: "\"") || next == UInt8(ascii: "\\") { break }
-                    cursor += 1
-                }
-                position = cursor - base
-            }
+        while true {
+            position = firstByteNeedingAttention(from: position)
             guard position < bytes.count else { break }
             let byte = bytes[position]
             switch byte {
@@ -94,8 +77,6 @@ extension JSONParser {
                 }
             case ..<0x20:
                 throw error("invalid control character \(describe(byte)) in string")
-            case ..<0x80:
-                position += 1
             default:
                 guard let length = UTF8Validation.sequenceLength(bytes, at: position) else {
                     throw error("invalid UTF-8 in string")
@@ -112,14 +93,36 @@ extension JSONParser {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    /// True when some byte of `word` is `"`, `\\`, below 0x20 or above 0x7F (the classic "has zero byte" tricks).
+    /// The index of the first byte at or after `index` that is `"`, `\\`, a control character or not ASCII
+    /// (`bytes.count` when none is): the hottest loop of a review, eight bytes at a time.
     @inline(__always)
-    static func wordNeedsAttention(_ word: UInt64) -> Bool {
-        func hasZeroByte(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highBits }
-        let quote = hasZeroByte(word ^ (ones &* 0x22))
-        let backslash = hasZeroByte(word ^ (ones &* 0x5C))
+    func firstByteNeedingAttention(from index: Int) -> Int {
+        guard let base = bytes.baseAddress else { return bytes.count }
+        let count = bytes.count
+        var offset = index
+        while count - offset >= 8 {
+            let mask = Self.attentionMask(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+            if mask != 0 { return offset + mask.trailingZeroBitCount / 8 }
+            offset += 8
+        }
+        while offset < count {
+            let byte = base[offset]
+            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return offset }
+            offset += 1
+        }
+        return count
+    }
+
+    /// The high bit of each byte of `word` (little-endian) that is `"`, `\\`, below 0x20 or above 0x7F, by the
+    /// classic "has zero byte" tricks. Bytes above a marked one may be marked wrongly (borrows), never the
+    /// lowest, so the trailing zero count finds the first byte exactly.
+    @inline(__always)
+    static func attentionMask(_ word: UInt64) -> UInt64 {
+        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highBits }
+        let quote = zeroBytes(word ^ (ones &* 0x22))
+        let backslash = zeroBytes(word ^ (ones &* 0x5C))
         let control = (word &- ones &* 0x20) & ~word & highBits
-        return (quote | backslash | control | (word & highBits)) != 0
+        return quote | backslash | control | (word & highBits)
     }
 }
 

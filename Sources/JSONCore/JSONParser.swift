@@ -82,7 +82,7 @@ struct JSONParser {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
             let key = try parseString()
-            try expectColon(after: nil, key: key)
+            try expectColon(afterKey: key)
             members.append((key, try parseValue()))
             skipWhitespace()
             switch peek() {
@@ -124,31 +124,31 @@ struct JSONParser {
         }
     }
 
-    mutating func expectColon(after raw: UnsafeBufferPointer<UInt8>?, key: String? = nil) throws(JSONParseError) {
-        skipWhitespace()
-        guard peek() == UInt8(ascii: ":") else {
-            let name = key ?? raw.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            throw error("expected ':' after object key \"\(name)\"")
+    /// Moves past `:` (and the whitespace around it) after an object key; the key names the error.
+    @inline(__always)
+    mutating func expectColon(afterKey key: @autoclosure () -> String) throws(JSONParseError) {
+        if position < bytes.count && bytes[position] == UInt8(ascii: ":") {
+            position += 1  // the compact form the API server sends
+        } else {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after object key \"\(key())\"") }
+            position += 1
         }
-        position += 1
         skipWhitespace()
+    }
+
+    mutating func expectColon(afterKey key: UnsafeBufferPointer<UInt8>) throws(JSONParseError) {
+        try expectColon(afterKey: String(decoding: key, as: UTF8.self))
     }
 
     /// At an opening quote: if the string is printable ASCII without escapes, moves past it and returns
     /// the span of its content; otherwise leaves the position unchanged and returns nil.
     mutating func scanPlainString() -> Range<Int>? {
-        var index = position + 1
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let span = (position + 1)..<index
-                position = index + 1
-                return span
-            }
-            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\\") { return nil }
-            index += 1
-        }
-        return nil
+        let start = position + 1
+        let end = firstByteNeedingAttention(from: start)
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        position = end + 1
+        return start..<end
     }
 
     mutating func enterContainer() throws(JSONParseError) {
@@ -201,8 +201,14 @@ struct JSONParser {
 
     mutating func parseString() throws(JSONParseError) -> String {
         let openQuote = position
-        position += 1
-        let start = position
+        let start = position + 1
+        // Fastest path: printable ASCII up to the closing quote.
+        let end = firstByteNeedingAttention(from: start)
+        if end < bytes.count && bytes[end] == UInt8(ascii: "\"") {
+            position = end + 1
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+        position = end
         // Fast path: no escapes. Control characters are invalid inside strings.
         while position < bytes.count {
             let byte = bytes[position]
@@ -325,7 +331,10 @@ struct JSONParser {
 
     func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
 
+    @inline(__always)
     mutating func skipWhitespace() {
+        // Compact JSON (what the API server sends) has none: one comparison.
+        if position < bytes.count && bytes[position] > 0x20 { return }
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1

@@ -31,32 +31,6 @@ public struct JSONPatchError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 public enum JSONPatch {
-    /// `[{"op":..,"path":..,"value":..},...]`, written directly (no intermediate values: this runs per request).
-    public static func serialize(_ operations: [JSONPatchOperation]) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(128 * operations.count + 2)
-        output.append(UInt8(ascii: "["))
-        for (index, operation) in operations.enumerated() {
-            if index > 0 { output.append(UInt8(ascii: ",")) }
-            JSON.appendLiteral(#"{"op":""#, to: &output)
-            switch operation.kind {
-            case .add: JSON.appendLiteral("add", to: &output)
-            case .remove: JSON.appendLiteral("remove", to: &output)
-            case .replace: JSON.appendLiteral("replace", to: &output)
-            case .test: JSON.appendLiteral("test", to: &output)
-            }
-            JSON.appendLiteral(#"","path":"#, to: &output)
-            JSON.writeString(operation.path, into: &output)
-            if let value = operation.value {
-                JSON.appendLiteral(#","value":"#, to: &output)
-                JSON.serialize(value, into: &output)
-            }
-            output.append(UInt8(ascii: "}"))
-        }
-        output.append(UInt8(ascii: "]"))
-        return output
-    }
-
     /// Parses a JSON Patch document.
     public static func parse(_ document: JSONValue) throws(JSONPatchError) -> [JSONPatchOperation] {
         guard let items = document.array else { throw JSONPatchError(path: "", reason: "a JSON Patch must be an array") }

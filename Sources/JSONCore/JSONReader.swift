@@ -18,32 +18,42 @@ public struct JSONReader {
         }
     }
 
-    /// An object member's key, compared without building a `String` for the keys nobody reads.
+    /// An object member's key, compared without building a `String` for the keys nobody reads. Its bytes
+    /// are valid only during the `readObject` callback that receives it.
     public struct Key {
-        fileprivate let raw: UnsafeBufferPointer<UInt8>?
-        fileprivate let decoded: String?
+        @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
 
+        /// Inlined into the decoders: most comparisons end at the length check.
+        @inlinable
         public static func == (key: Key, literal: StaticString) -> Bool {
-            if let raw = key.raw { return equal(raw, literal) }
-            var decoded = key.decoded!
-            return decoded.withUTF8 { equal($0, literal) }
-        }
-
-        /// Lengths first: most comparisons of a key against the names a decoder looks for end there.
-        @inline(__always)
-        private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
             let count = literal.utf8CodeUnitCount
-            guard bytes.count == count else { return false }
+            guard key.bytes.count == count else { return false }
             let expected = literal.utf8Start
-            for index in 0..<count where bytes[index] != expected[index] { return false }
+            for index in 0..<count where key.bytes[index] != expected[index] { return false }
             return true
         }
 
-        public var string: String {
-            if let raw { return String(decoding: raw, as: UTF8.self) }
-            return decoded!
+        public var string: String { String(decoding: bytes, as: UTF8.self) }
+    }
+
+    /// Decoded copies of keys written with escapes (rare): alive as long as the reader, freed with it.
+    private final class EscapedKeys {
+        var buffers: [UnsafeMutableBufferPointer<UInt8>] = []
+
+        func keep(_ key: String) -> UnsafeBufferPointer<UInt8> {
+            let utf8 = Array(key.utf8)
+            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, utf8.count))
+            _ = buffer.initialize(from: utf8)
+            buffers.append(buffer)
+            return UnsafeBufferPointer(rebasing: buffer[0..<utf8.count])
+        }
+
+        deinit {
+            for buffer in buffers { buffer.deallocate() }
         }
     }
+
+    private var escapedKeys: EscapedKeys?
 
     var parser: JSONParser
 
@@ -82,11 +92,12 @@ public struct JSONReader {
             guard parser.peek() == UInt8(ascii: "\"") else { throw parser.error("expected a string key in object") }
             let key: Key
             if let span = parser.scanPlainString() {
-                key = Key(raw: UnsafeBufferPointer(rebasing: parser.bytes[span]), decoded: nil)
+                key = Key(bytes: UnsafeBufferPointer(rebasing: parser.bytes[span]))
             } else {
-                key = Key(raw: nil, decoded: try parser.parseString())
+                if escapedKeys == nil { escapedKeys = EscapedKeys() }
+                key = Key(bytes: escapedKeys!.keep(try parser.parseString()))
             }
-            try parser.expectColon(after: key.raw, key: key.decoded)
+            try parser.expectColon(afterKey: key.bytes)
             let start = parser.position
             try member(&self, key)
             if parser.position == start { throw parser.error("internal error: a member's value was not consumed") }

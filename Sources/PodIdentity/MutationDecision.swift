@@ -11,8 +11,8 @@ public struct MutationDecision: Sendable {
     public var mode: Mode
     /// Why this mode (and why no patch when there is none), worded for logs and `--explain` when printed.
     public var reason: DecisionReason
-    /// Minimal, index-addressed `add` operations; empty when the pod needs no change.
-    public var patch: [JSONPatchOperation]
+    /// Minimal, index-addressed `add` operations, written as the bytes sent; empty when the pod needs no change.
+    public var patchDocument: JSONPatchDocument
     /// Shown to the user by kubectl (`response.warnings`).
     public var warnings: [String]
     public var namespace: String
@@ -24,5 +24,8 @@ public struct MutationDecision: Sendable {
     /// The projected token's lifetime, when a mode applies.
     public var tokenExpiration: Int64?
 
-    public var mutated: Bool { !patch.isEmpty }
+    public var mutated: Bool { !patchDocument.isEmpty }
+
+    /// The operations as values (the CLI and tests; the server sends `patchDocument` as it is).
+    public var patch: [JSONPatchOperation] { patchDocument.operations }
 }

@@ -7,7 +7,7 @@ struct PatchBuilder {
     let identity: ResolvedIdentity
     let pod: PodDocument
     let tokenFiles: TokenFilePaths
-    private(set) var operations: [JSONPatchOperation] = []
+    private(set) var patch = JSONPatchDocument()
     private(set) var warnings: [String] = []
 
     /// The label upstream adds in container-credentials mode (not under `--annotation-prefix`).
@@ -52,31 +52,42 @@ struct PatchBuilder {
 
     private mutating func addLabel() {
         if pod.labels?[Self.podIdentityLabel] == "enabled" { return }
-        let label: JSONValue = .object(JSONObject([(key: Self.podIdentityLabel, value: "enabled")]))
         if !pod.hasMetadata {
-            operations.append(.add("/metadata", .object(JSONObject([(key: "labels", value: label)]))))
+            patch.add { $0.raw("/metadata") } value: { $0.raw(#"{"labels":{"eks.amazonaws.com/pod-identity":"enabled"}}"#) }
         } else if pod.labels == nil {
-            operations.append(.add("/metadata/labels", label))
+            patch.add { $0.raw("/metadata/labels") } value: { $0.raw(#"{"eks.amazonaws.com/pod-identity":"enabled"}"#) }
         } else {
-            operations.append(.add("/metadata/labels/" + JSONPointer.escape(Self.podIdentityLabel), "enabled"))
+            patch.add { $0.raw("/metadata/labels/eks.amazonaws.com~1pod-identity") } value: { $0.raw(#""enabled""#) }
         }
     }
 
     private mutating func addVolume() {
         if pod.volumeNames?.contains(volumeName) == true { return }
-        var token = JSONObject()
-        if !identity.audience.isEmpty { token["audience"] = .string(identity.audience) }
-        token["expirationSeconds"] = .number(JSONNumber(identity.tokenExpiration))
-        token["path"] = .string(tokenPath)
-        let volume: JSONValue = [
-            "name": .string(volumeName),
-            "projected": ["sources": [["serviceAccountToken": .object(token)]]],
-        ]
+        let (name, audience, expiration, path) = (volumeName, identity.audience, identity.tokenExpiration, tokenPath)
+        func writeVolume(_ out: inout JSONByteWriter) {
+            out.raw(#"{"name":"#)
+            out.string(name)
+            out.raw(#","projected":{"sources":[{"serviceAccountToken":{"#)
+            if !audience.isEmpty {
+                out.raw(#""audience":"#)
+                out.string(audience)
+                out.raw(",")
+            }
+            out.raw(#""expirationSeconds":"#)
+            out.integer(expiration)
+            out.raw(#","path":"#)
+            out.string(path)
+            out.raw("}}]}}")
+        }
         // Prepended, as upstream: the resulting pod is the same as with the Go webhook.
         if pod.volumeNames == nil {
-            operations.append(.add("/spec/volumes", [volume]))
+            patch.add { $0.raw("/spec/volumes") } value: { out in
+                out.raw("[")
+                writeVolume(&out)
+                out.raw("]")
+            }
         } else {
-            operations.append(.add("/spec/volumes/0", volume))
+            patch.add { $0.raw("/spec/volumes/0") } value: { writeVolume(&$0) }
         }
     }
 
@@ -98,7 +109,7 @@ struct PatchBuilder {
         return Set(names)
     }
 
-    private mutating func addIdentity(to container: PodContainer, list: String, tokenFile: String) {
+    private mutating func addIdentity(to container: PodContainer, list: StaticString, tokenFile: String) {
         // A linear scan: env lists are short, and hashing every name costs more than comparing a few.
         let defined = container.envNames ?? []
         let modeKeys: (String, String)
@@ -122,38 +133,65 @@ struct PatchBuilder {
         // Upstream's early return: the container is left entirely alone, mount included.
         if modeKeysDefined && regionDefined && stsDefined { return }
 
-        var env: [JSONValue] = []
-        if !stsDefined && identity.useRegionalSTS { env.append(Self.envVar("AWS_STS_REGIONAL_ENDPOINTS", "regional")) }
+        var env: [(name: String, value: String)] = []
+        env.reserveCapacity(5)
+        if !stsDefined && identity.useRegionalSTS { env.append(("AWS_STS_REGIONAL_ENDPOINTS", "regional")) }
         if !regionDefined && !settings.awsDefaultRegion.isEmpty {
-            env.append(Self.envVar("AWS_DEFAULT_REGION", settings.awsDefaultRegion))
-            env.append(Self.envVar("AWS_REGION", settings.awsDefaultRegion))
+            env.append(("AWS_DEFAULT_REGION", settings.awsDefaultRegion))
+            env.append(("AWS_REGION", settings.awsDefaultRegion))
         }
         if !modeKeysDefined {
-            env.append(Self.envVar(modeKeys.0, modeValues.0))
-            env.append(Self.envVar(modeKeys.1, modeValues.1))
+            env.append((modeKeys.0, modeValues.0))
+            env.append((modeKeys.1, modeValues.1))
         }
-        let base = "/spec/\(list)/\(container.index)"
-        append(env, to: base + "/env", exists: container.envNames != nil)
+        append(env.count, to: container.index, of: list, field: "env", exists: container.envNames != nil) { out, item in
+            out.raw(#"{"name":"#)
+            out.string(env[item].name)
+            out.raw(#","value":"#)
+            out.string(env[item].value)
+            out.raw("}")
+        }
         if container.mountNames?.contains(volumeName) != true {
-            let mount = JSONValue.object(JSONObject([
-                (key: "name", value: .string(volumeName)), (key: "readOnly", value: .bool(true)),
-                (key: "mountPath", value: .string(mountPath)),
-            ]))
-            append([mount], to: base + "/volumeMounts", exists: container.mountNames != nil)
+            let (name, path) = (volumeName, mountPath)
+            append(1, to: container.index, of: list, field: "volumeMounts", exists: container.mountNames != nil) { out, _ in
+                out.raw(#"{"name":"#)
+                out.string(name)
+                out.raw(#","readOnly":true,"mountPath":"#)
+                out.string(path)
+                out.raw("}")
+            }
         }
     }
 
-    /// Appends to an existing list item by item, or creates the list in one operation.
-    private mutating func append(_ items: [JSONValue], to path: String, exists: Bool) {
-        guard !items.isEmpty else { return }
+    /// Appends `count` items to `/spec/<list>/<index>/<field>` one by one when the list exists, or creates it
+    /// with all of them in one operation.
+    private mutating func append(_ count: Int, to index: Int, of list: StaticString, field: StaticString, exists: Bool,
+                                 item: (inout JSONByteWriter, Int) -> Void) {
+        guard count > 0 else { return }
+        func path(_ out: inout JSONByteWriter) {
+            out.raw("/spec/")
+            out.raw(list)
+            out.raw("/")
+            out.integer(index)
+            out.raw("/")
+            out.raw(field)
+        }
         if exists {
-            for item in items { operations.append(.add(path + "/-", item)) }
+            for number in 0..<count {
+                patch.add { out in
+                    path(&out)
+                    out.raw("/-")
+                } value: { item(&$0, number) }
+            }
         } else {
-            operations.append(.add(path, .array(items)))
+            patch.add { path(&$0) } value: { out in
+                out.raw("[")
+                for number in 0..<count {
+                    if number > 0 { out.raw(",") }
+                    item(&out, number)
+                }
+                out.raw("]")
+            }
         }
-    }
-
-    private static func envVar(_ name: String, _ value: String) -> JSONValue {
-        .object(JSONObject([(key: "name", value: .string(name)), (key: "value", value: .string(value))]))
     }
 }

@@ -25,21 +25,21 @@ public struct PodMutator: Sendable {
         let identity: ResolvedIdentity
         switch resolver.resolve(key: key, record: record, snapshot: snapshot, podAnnotations: pod.annotations) {
         case .failure(let none):
-            return MutationDecision(mode: .none, reason: none.reason, patch: [], warnings: resolver.warnings,
+            return MutationDecision(mode: .none, reason: none.reason, patchDocument: JSONPatchDocument(), warnings: resolver.warnings,
                                     namespace: key.namespace, podName: pod.displayName, serviceAccount: key.name)
         case .success(let resolved):
             identity = resolved
         }
-        var decision = MutationDecision(mode: .none, reason: identity.reason, patch: [], warnings: [],
+        var decision = MutationDecision(mode: .none, reason: identity.reason, patchDocument: JSONPatchDocument(), warnings: [],
                                         namespace: key.namespace, podName: pod.displayName, serviceAccount: key.name)
         var builder = PatchBuilder(settings: settings, identity: identity, pod: pod, tokenFiles: tokenFiles)
         builder.build()
         decision.mode = builder.mode
-        decision.patch = builder.operations
+        decision.patchDocument = builder.patch
         decision.warnings = resolver.warnings + builder.warnings
         decision.tokenExpiration = identity.tokenExpiration
         if case .webIdentity(let arn) = identity.credentials { decision.roleARN = arn }
-        if builder.operations.isEmpty { decision.reason = .alreadyComplete(identity.reason) }
+        if builder.patch.isEmpty { decision.reason = .alreadyComplete(identity.reason) }
         return decision
     }
 }

@@ -7,8 +7,11 @@ extension HTTPResponse {
                      body: Array(text.utf8))
     }
 
+    /// Made once: every admission answer carries it.
+    private static let jsonHeaders = HTTPHeaders([(name: "content-type", value: "application/json")])
+
     static func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse {
-        HTTPResponse(status: status, headers: HTTPHeaders([(name: "content-type", value: "application/json")]), body: body)
+        HTTPResponse(status: status, headers: jsonHeaders, body: body)
     }
 
     /// `{"error": "..."}`: how the webhook tells a client what was wrong with its request.

@@ -51,7 +51,7 @@ let service = AdmissionService(mutator: PodMutator(settings: settings), sources:
 let record = ServiceAccountRecord(annotations: ["role-arn": "arn:aws:iam::111122223333:role/checkout"])
 
 let warmup = service.review(body: body) { _ in record }
-guard warmup.status == 200, warmup.decision?.patch.count == 9 else {
+guard warmup.status == 200, warmup.decision?.patchDocument.count == 9 else {
     fatalError("benchmark review was not mutated as expected: \(String(decoding: warmup.body, as: UTF8.self))")
 }
 
@@ -66,7 +66,7 @@ for _ in 0..<5 {
     best = min(best, elapsed)
 }
 let perReview = Double(best.components.seconds) * 1e6 / Double(iterations) + Double(best.components.attoseconds) / 1e12 / Double(iterations)
-print("review: \(body.count) bytes in, \(warmup.body.count) bytes out, \(warmup.decision!.patch.count) patch operations")
+print("review: \(body.count) bytes in, \(warmup.body.count) bytes out, \(warmup.decision!.patchDocument.count) patch operations")
 let rounded = (perReview * 100).rounded() / 100
 print("mutate: \(rounded) us per review (best of 5 x \(iterations); target <= 25 us)")
 if bytes == 0 { print("") }

@@ -34,7 +34,8 @@ public func fuzzAdmissionReview(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     let outcome = service.review(body: body) { _ in record }
     guard (try? JSON.parse(outcome.body)) != nil else { fatalError("response is not valid JSON: \(text(outcome.body))") }
 
-    guard let patch = outcome.decision?.patch, !patch.isEmpty else { return 0 }
+    guard let document = outcome.decision?.patchDocument, !document.isEmpty else { return 0 }
+    let patch = document.operations
     // A patch was produced, so the body is a review whose request.object is a Pod.
     guard case .object(var review)? = try? JSON.parse(body), case .object(var request)? = review["request"],
           let pod = request["object"] else {
@@ -44,7 +45,7 @@ public func fuzzAdmissionReview(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     do {
         patched = try JSONPatch.apply(patch, to: pod)
     } catch {
-        fatalError("the patch does not apply to the pod (\(error)): \(text(JSONPatch.serialize(patch)))")
+        fatalError("the patch does not apply to the pod (\(error)): \(text(document.bytes))")
     }
     guard let reparsed = try? JSON.parse(JSON.serialize(patched)), reparsed == patched else {
         fatalError("the patched pod is not valid JSON")
@@ -53,8 +54,8 @@ public func fuzzAdmissionReview(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     request["object"] = patched
     review["request"] = .object(request)
     let second = service.review(body: JSON.serialize(.object(review))) { _ in record }
-    if let again = second.decision?.patch, !again.isEmpty {
-        fatalError("a second pass patches again: \(text(JSONPatch.serialize(again)))")
+    if let again = second.decision?.patchDocument, !again.isEmpty {
+        fatalError("a second pass patches again: \(text(again.bytes))")
     }
     return 0
 }
