@@ -29,33 +29,36 @@ public enum AdmissionReviewCodec {
     /// `allowed: true`, with the patch only when there is one and the warnings when there are any.
     /// Written directly, as this runs for every pod: same bytes as serializing `envelope(...)`.
     public static func encodeAllowed(_ request: AdmissionRequest, patch: JSONPatchDocument, warnings: [String]) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(160 + patch.bytes.count * 4 / 3)
-        output.append(UInt8(ascii: "{"))
+        var output = JSONByteWriter(capacity: 256 + patch.withBytes { Base64.encodedLength($0.count) })
+        output.raw("{")
         if let kind = request.kind {
-            JSON.appendLiteral(#""kind":"#, to: &output)
-            JSON.writeString(kind, into: &output)
-            output.append(UInt8(ascii: ","))
+            output.raw(#""kind":"#)
+            output.string(kind)
+            output.raw(",")
         }
         if let apiVersion = request.apiVersion {
-            JSON.appendLiteral(#""apiVersion":"#, to: &output)
-            JSON.writeString(apiVersion, into: &output)
-            output.append(UInt8(ascii: ","))
+            output.raw(#""apiVersion":"#)
+            output.string(apiVersion)
+            output.raw(",")
         }
-        JSON.appendLiteral(#""response":{"uid":"#, to: &output)
-        JSON.writeString(request.uid, into: &output)
-        JSON.appendLiteral(#","allowed":true"#, to: &output)
+        output.raw(#""response":{"uid":"#)
+        output.string(request.uid)
+        output.raw(#","allowed":true"#)
         if !patch.isEmpty {
-            JSON.appendLiteral(#","patchType":"JSONPatch","patch":""#, to: &output)
-            Base64.encode(patch.bytes, into: &output)
-            output.append(UInt8(ascii: "\""))
+            output.raw(#","patchType":"JSONPatch","patch":""#)
+            patch.withBytes { output.base64($0) }
+            output.raw(#"""#)
         }
         if !warnings.isEmpty {
-            JSON.appendLiteral(#","warnings":"#, to: &output)
-            JSON.serialize(.array(warnings.map { .string($0) }), into: &output)
+            output.raw(#","warnings":["#)
+            for (index, warning) in warnings.enumerated() {
+                if index > 0 { output.raw(",") }
+                output.string(warning)
+            }
+            output.raw("]")
         }
-        JSON.appendLiteral("}}", to: &output)
-        return output
+        output.raw("}}")
+        return output.bytes
     }
 
     /// `allowed: false` with a 400 status naming the problem: what upstream answers for a Pod it cannot decode.

@@ -2,45 +2,53 @@
 public enum Base64 {
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    /// Appends the encoding as ASCII bytes (e.g. straight into a JSON string being written).
+    /// Every pair of output characters, indexed by the 12 bits they encode: one lookup per two characters.
+    private static let pairs: [UInt16] = (0..<4096).map { UInt16(alphabet[$0 >> 6]) | UInt16(alphabet[$0 & 63]) << 8 }
+
+    public static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
+
+    /// Appends the encoding as ASCII bytes.
     public static func encode(_ bytes: [UInt8], into output: inout [UInt8]) {
-        let length = (bytes.count + 2) / 3 * 4
+        let length = encodedLength(bytes.count)
         output.append(contentsOf: [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-            count = encode(bytes, into: buffer)
+            bytes.withUnsafeBufferPointer { encode($0, into: buffer) }
+            count = length
         })
     }
 
     public static func encode(_ bytes: [UInt8]) -> String {
-        let length = (bytes.count + 2) / 3 * 4
+        let length = encodedLength(bytes.count)
         if length == 0 { return "" }
-        return String(unsafeUninitializedCapacity: length) { encode(bytes, into: $0) }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            bytes.withUnsafeBufferPointer { encode($0, into: buffer) }
+            return length
+        }
     }
 
-    /// Writes exactly `(bytes.count + 2) / 3 * 4` bytes into `output`; returns that count.
-    private static func encode(_ bytes: [UInt8], into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        let length = (bytes.count + 2) / 3 * 4
-        return bytes.withUnsafeBufferPointer { input in
-            alphabet.withUnsafeBufferPointer { table in
-                var inIndex = 0, outIndex = 0
-                while inIndex + 3 <= input.count {
-                    let chunk = UInt32(input[inIndex]) << 16 | UInt32(input[inIndex + 1]) << 8 | UInt32(input[inIndex + 2])
-                    output[outIndex] = table[Int(chunk >> 18 & 63)]
-                    output[outIndex + 1] = table[Int(chunk >> 12 & 63)]
-                    output[outIndex + 2] = table[Int(chunk >> 6 & 63)]
-                    output[outIndex + 3] = table[Int(chunk & 63)]
-                    inIndex += 3
-                    outIndex += 4
+    /// Writes exactly `encodedLength(input.count)` bytes at the start of `output`.
+    public static func encode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(output.count >= encodedLength(input.count), "base64 output buffer too small")
+        guard let source = input.baseAddress, let target = output.baseAddress else { return }
+        pairs.withUnsafeBufferPointer { pairs in
+            let raw = UnsafeMutableRawPointer(target)
+            var inIndex = 0, outIndex = 0
+            while inIndex + 3 <= input.count {
+                let chunk = Int(source[inIndex]) << 16 | Int(source[inIndex + 1]) << 8 | Int(source[inIndex + 2])
+                raw.storeBytes(of: pairs[chunk >> 12], toByteOffset: outIndex, as: UInt16.self)
+                raw.storeBytes(of: pairs[chunk & 0xFFF], toByteOffset: outIndex + 2, as: UInt16.self)
+                inIndex += 3
+                outIndex += 4
+            }
+            let remaining = input.count - inIndex
+            if remaining > 0 {
+                var chunk = Int(source[inIndex]) << 16
+                if remaining == 2 { chunk |= Int(source[inIndex + 1]) << 8 }
+                alphabet.withUnsafeBufferPointer { table in
+                    target[outIndex] = table[chunk >> 18 & 63]
+                    target[outIndex + 1] = table[chunk >> 12 & 63]
+                    target[outIndex + 2] = remaining == 2 ? table[chunk >> 6 & 63] : UInt8(ascii: "=")
+                    target[outIndex + 3] = UInt8(ascii: "=")
                 }
-                let remaining = input.count - inIndex
-                if remaining > 0 {
-                    var chunk = UInt32(input[inIndex]) << 16
-                    if remaining == 2 { chunk |= UInt32(input[inIndex + 1]) << 8 }
-                    output[outIndex] = table[Int(chunk >> 18 & 63)]
-                    output[outIndex + 1] = table[Int(chunk >> 12 & 63)]
-                    output[outIndex + 2] = remaining == 2 ? table[Int(chunk >> 6 & 63)] : UInt8(ascii: "=")
-                    output[outIndex + 3] = UInt8(ascii: "=")
-                }
-                return length
             }
         }
     }

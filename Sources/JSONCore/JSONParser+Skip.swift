@@ -90,39 +90,11 @@ extension JSONParser {
 }
 
 extension JSONParser {
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highBits: UInt64 = 0x8080_8080_8080_8080
-
-    /// The index of the first byte at or after `index` that is `"`, `\\`, a control character or not ASCII
-    /// (`bytes.count` when none is): the hottest loop of a review, eight bytes at a time.
+    /// The index of the first byte at or after `index` that is `"`, `\`, a control character or not ASCII
+    /// (`bytes.count` when none is).
     @inline(__always)
     func firstByteNeedingAttention(from index: Int) -> Int {
-        guard let base = bytes.baseAddress else { return bytes.count }
-        let count = bytes.count
-        var offset = index
-        while count - offset >= 8 {
-            let mask = Self.attentionMask(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
-            if mask != 0 { return offset + mask.trailingZeroBitCount / 8 }
-            offset += 8
-        }
-        while offset < count {
-            let byte = base[offset]
-            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return offset }
-            offset += 1
-        }
-        return count
-    }
-
-    /// The high bit of each byte of `word` (little-endian) that is `"`, `\\`, below 0x20 or above 0x7F, by the
-    /// classic "has zero byte" tricks. Bytes above a marked one may be marked wrongly (borrows), never the
-    /// lowest, so the trailing zero count finds the first byte exactly.
-    @inline(__always)
-    static func attentionMask(_ word: UInt64) -> UInt64 {
-        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highBits }
-        let quote = zeroBytes(word ^ (ones &* 0x22))
-        let backslash = zeroBytes(word ^ (ones &* 0x5C))
-        let control = (word &- ones &* 0x20) & ~word & highBits
-        return quote | backslash | control | (word & highBits)
+        ByteScan.firstSpecialByte(in: bytes, from: index, stopAtNonASCII: true)
     }
 }
 

@@ -71,14 +71,13 @@ extension JSON {
     public static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var runStart = 0
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-            appendEscaped(byte, to: &output)
-            runStart = index + 1
+        while true {
+            let special = ByteScan.firstSpecialByte(in: bytes, from: runStart, stopAtNonASCII: false)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<special]))
+            guard special < bytes.count else { break }
+            appendEscaped(bytes[special], to: &output)
+            runStart = special + 1
         }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         output.append(UInt8(ascii: "\""))
     }
 

@@ -107,6 +107,16 @@ private func error(_ input: String, limits: HTTP1RequestParser.Limits = .init(ma
         #expect(events("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") == ["GET / ? 1.0 keepAlive=true body="])
     }
 
+    @Test func connectionTokensAndContentLengthListsAreReadCaseInsensitivelyWithWhitespace() {
+        #expect(events("GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade,  CLOSE \r\n\r\n") == ["GET / ? 1.1 keepAlive=false body="])
+        #expect(events("GET / HTTP/1.0\r\nconnection: TE, Keep-Alive\r\n\r\n") == ["GET / ? 1.0 keepAlive=true body="])
+        #expect(events("GET / HTTP/1.1\r\nHost: x\r\nConnection: closed\r\n\r\n") == ["GET / ? 1.1 keepAlive=true body="])
+        #expect(events("POST / HTTP/1.1\r\nHost: x\r\ncontent-LENGTH: \t2 , 2\t\r\n\r\nok") == ["POST / ? 1.1 keepAlive=true body=ok"])
+        #expect(error("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2,\r\n\r\nok")?.kind == .invalidContentLength)
+        #expect(error("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 02, 2\r\n\r\nok")?.kind == .invalidContentLength)
+        #expect(error("GET / HTTP/1.1\r\nHost: x\r\nX: a\r\r\n\r\n")?.kind == .malformedHeader)
+    }
+
     @Test func leadingEmptyLinesAndBareLFAreTolerated() {
         #expect(events("\r\n\r\nGET / HTTP/1.1\nHost: x\n\n") == ["GET / ? 1.1 keepAlive=true body="])
     }

@@ -87,6 +87,26 @@ struct JSONCoreTests {
         #expect(throws: JSONPatchError.self) { try JSONPatch.apply([.add("/missing/x", 1)], to: document) }
     }
 
+    @Test func patchDocumentsAreWrittenAsValidJSONPatch() throws {
+        var document = JSONPatchDocument()
+        #expect(document.bytes == Array("[]".utf8) && document.isEmpty && document.operations.isEmpty)
+        document.add { $0.raw("/spec/containers/") ; $0.integer(12); $0.raw("/env/-") } value: { out in
+            out.raw(#"{"name":"#)
+            out.string("quote \" backslash \\ newline \n nul \u{0} é")
+            out.raw(#","n":"#)
+            out.integer(-86400)
+            out.raw("}")
+        }
+        document.add { $0.raw("/metadata/labels/a~1b") } value: { $0.string("enabled") }
+        #expect(document.count == 2)
+        let parsed = try JSON.parse(document.bytes)
+        #expect(parsed.array?.count == 2)
+        #expect(document.operations == [
+            .add("/spec/containers/12/env/-", ["name": "quote \" backslash \\ newline \n nul \u{0} é", "n": -86400]),
+            .add("/metadata/labels/a~1b", "enabled"),
+        ])
+    }
+
     @Test func base64RoundTrips() async {
         await propertyCheck(count: 200, input: Gen.int(in: 0...255).array(of: 0...40)) { ints in
             let bytes = ints.map(UInt8.init)

@@ -80,6 +80,27 @@ struct JSONReaderTests {
         }
     }
 
+    /// Keys and read strings take the same eight-bytes-at-a-time scan: decoded text must not depend on where
+    /// an escape, a non-ASCII character or the closing quote falls.
+    @Test(arguments: 0..<20)
+    func readStringsAndKeysAreDecodedWithSpecialBytesAtEveryOffset(_ offset: Int) throws {
+        let padding = String(repeating: "a", count: offset)
+        for (inner, decoded) in [("\\\"", "\""), ("\\n", "\n"), ("é", "é"), ("\\u00e9", "é"), ("", "")] {
+            let text = padding + inner + "bc"
+            let document = "{\"" + text + "\": 1, \"kept\": \"" + text + "\"}"
+            var keys: [String] = []
+            var kept: String?
+            try JSON.read(Array(document.utf8)) { reader in
+                try reader.readObject { reader, key in
+                    keys.append(key.string)
+                    if key == "kept" { kept = try reader.readString() } else { try reader.skipValue() }
+                }
+            }
+            #expect(keys == [padding + decoded + "bc", "kept"], "\(inner) at \(offset)")
+            #expect(kept == padding + decoded + "bc", "\(inner) at \(offset)")
+        }
+    }
+
     @Test func depthIsLimitedInSkippedParts() {
         let deep = #"{"dropped": "# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
         #expect(throws: JSONParseError.self) { try Self.readKept(deep) }

@@ -1,0 +1,40 @@
+/// Finding the bytes a JSON string scanner must look at, eight bytes at a time (SWAR: no SIMD needed).
+/// Strings are most of an AdmissionReview, so this is the hottest loop of both reading and writing.
+enum ByteScan {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The index of the first byte in `bytes[from...]` that is `"`, `\`, a control character, or (when
+    /// `stopAtNonASCII`) above 0x7F; `bytes.count` when there is none.
+    @inline(__always)
+    static func firstSpecialByte(in bytes: UnsafeBufferPointer<UInt8>, from index: Int, stopAtNonASCII: Bool) -> Int {
+        guard let base = bytes.baseAddress else { return bytes.count }
+        let count = bytes.count
+        var offset = index
+        while count - offset >= 8 {
+            let mask = specialMask(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self), stopAtNonASCII: stopAtNonASCII)
+            if mask != 0 { return offset + mask.trailingZeroBitCount / 8 }
+            offset += 8
+        }
+        while offset < count {
+            let byte = base[offset]
+            if byte < 0x20 || (stopAtNonASCII && byte >= 0x80) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                return offset
+            }
+            offset += 1
+        }
+        return count
+    }
+
+    /// The high bit of each byte of `word` (little-endian) that is `"`, `\`, below 0x20 or (optionally)
+    /// above 0x7F, by the classic "has zero byte" tricks. A byte above a marked one may be marked wrongly
+    /// (borrows), never the lowest, so the trailing zero count finds the first special byte exactly.
+    @inline(__always)
+    static func specialMask(_ word: UInt64, stopAtNonASCII: Bool) -> UInt64 {
+        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highBits }
+        let quote = zeroBytes(word ^ (ones &* 0x22))
+        let backslash = zeroBytes(word ^ (ones &* 0x5C))
+        let control = (word &- ones &* 0x20) & ~word & highBits
+        return quote | backslash | control | (stopAtNonASCII ? word & highBits : 0)
+    }
+}

@@ -1,0 +1,145 @@
+/// Compact JSON written piece by piece into a growable buffer. `raw` takes literal JSON text the caller
+/// vouches for; strings and numbers from data go through `string` and `integer`, which escape and format
+/// them. Appending a short literal is a capacity check and a copy: `Array.append(contentsOf:)` costs more
+/// per call than the few bytes it copies, and the admission response is written from ~100 pieces.
+public struct JSONByteWriter: @unchecked Sendable {
+    // @unchecked: `storage` is copied on write (`reserve`), so values never share mutable state.
+    private var storage: Storage
+
+    public init(capacity: Int = 256) {
+        storage = Storage(capacity: max(16, capacity))
+    }
+
+    public var count: Int { storage.count }
+
+    /// The bytes written, copied into an array.
+    public var bytes: [UInt8] { withBytes { Array($0) } }
+
+    public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(start: storage.base, count: storage.count))
+    }
+
+    public mutating func raw(_ literal: StaticString) {
+        append(literal.utf8Start, count: literal.utf8CodeUnitCount)
+    }
+
+    public mutating func raw(byte: UInt8) {
+        reserve(1)
+        storage.base[storage.count] = byte
+        storage.count += 1
+    }
+
+    /// Drops the last `count` bytes written.
+    public mutating func removeLast(_ count: Int = 1) {
+        reserve(0)
+        storage.count -= min(count, storage.count)
+    }
+
+    /// A JSON string literal, quotes included, escaped for any content (UTF-8 passes through as it is).
+    public mutating func string(_ text: String) {
+        if let done: Void = text.utf8.withContiguousStorageIfAvailable({ string(utf8: $0) }) { return done }
+        var copy = text
+        copy.withUTF8 { string(utf8: $0) }
+    }
+
+    public mutating func string(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        raw(byte: UInt8(ascii: "\""))
+        var runStart = 0
+        while true {
+            let special = ByteScan.firstSpecialByte(in: bytes, from: runStart, stopAtNonASCII: false)
+            if let base = bytes.baseAddress { append(base + runStart, count: special - runStart) }
+            guard special < bytes.count else { break }
+            appendEscaped(bytes[special])
+            runStart = special + 1
+        }
+        raw(byte: UInt8(ascii: "\""))
+    }
+
+    public mutating func integer(_ value: some BinaryInteger) {
+        if value < 0 { raw(byte: UInt8(ascii: "-")) }
+        appendDigits(value.magnitude)
+    }
+
+    /// Standard padded base64 of `bytes` (the admission response carries its patch this way).
+    public mutating func base64(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let length = Base64.encodedLength(bytes.count)
+        reserve(length)
+        Base64.encode(bytes, into: UnsafeMutableBufferPointer(start: storage.base + storage.count, count: length))
+        storage.count += length
+    }
+
+    // MARK: Storage
+
+    private mutating func append(_ source: UnsafePointer<UInt8>, count: Int) {
+        reserve(count)
+        (storage.base + storage.count).update(from: source, count: count)
+        storage.count += count
+    }
+
+    /// Room for `extra` more bytes in storage of this value's own.
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy(capacity: storage.count + extra)
+        } else if storage.count + extra > storage.capacity {
+            storage.grow(toAtLeast: storage.count + extra)
+        }
+    }
+
+    private mutating func appendDigits<Magnitude: BinaryInteger>(_ value: Magnitude) {
+        if value >= 10 { appendDigits(value / 10) }
+        raw(byte: UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
+    }
+
+    private mutating func appendEscaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): raw(#"\""#)
+        case UInt8(ascii: "\\"): raw(#"\\"#)
+        case 0x0A: raw(#"\n"#)
+        case 0x0D: raw(#"\r"#)
+        case 0x09: raw(#"\t"#)
+        case 0x08: raw(#"\b"#)
+        case 0x0C: raw(#"\f"#)
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            raw(#"\u00"#)
+            raw(byte: hex.utf8Start[Int(byte >> 4)])
+            raw(byte: hex.utf8Start[Int(byte & 0x0F)])
+        }
+    }
+
+    private final class Storage {
+        var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(capacity: capacity)
+        }
+
+        func copy(capacity minimum: Int) -> Storage {
+            let copy = Storage(capacity: max(capacity, minimum))
+            copy.base.initialize(from: base, count: count)
+            copy.count = count
+            return copy
+        }
+
+        func grow(toAtLeast minimum: Int) {
+            let newCapacity = max(minimum, capacity * 2)
+            let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            newBase.initialize(from: base, count: count)
+            base.deallocate()
+            base = newBase
+            capacity = newCapacity
+        }
+
+        deinit { base.deallocate() }
+    }
+}
+
+extension JSONByteWriter: Equatable {
+    public static func == (lhs: JSONByteWriter, rhs: JSONByteWriter) -> Bool {
+        lhs.withBytes { left in rhs.withBytes { right in left.elementsEqual(right) } }
+    }
+}
