@@ -74,7 +74,8 @@ extension Connection {
             context.observer?.protocolError(.overloaded)
             logger.warning("overloaded: too many requests waiting for the handler; answering 503",
                            metadata: ["maxPendingRequests": "\(context.limits.maxPendingRequests)"])
-            http1Deliver(HTTP1ResponseEncoder.errorResponse(status: 503, message: "server overloaded"), sequence: sequence)
+            http1Deliver(HTTP1ResponseEncoder.errorResponse(status: 503, message: "server overloaded"), sequence: sequence,
+                         advance: false)
             return
         }
         inFlightHandlers += 1
@@ -83,15 +84,23 @@ extension Connection {
             http1Deliver(response, sequence: sequence)
             process()
         }
-        context.handler.handle(parsed.request) { response in ticket.fulfill(response) }
+        let request = parsed.request, handler = context.handler
+        if let response = ticket.dispatch({ handler.handle(request) { response in ticket.fulfill(response) } }) {
+            // Answered inline: the caller's loop (http1Advance) goes on with pipelined requests, and the
+            // pass over the connection that called it writes the response.
+            inFlightHandlers -= 1
+            http1Deliver(response, sequence: sequence, advance: false)
+        }
     }
 
-    private func http1Deliver(_ response: HTTPResponse, sequence: UInt64) {
+    /// `advance`: parse and dispatch pipelined requests now (false when the caller is doing it already).
+    private func http1Deliver(_ response: HTTPResponse, sequence: UInt64, advance: Bool = true) {
         guard !isClosed, http1!.awaitingResponse, http1!.sequence == sequence else { return }
         let current = http1!.current
         let keepAlive = current.keepAlive && !http1!.shuttingDown && !peerClosed
-        enqueue(HTTP1ResponseEncoder.encode(response, isHeadRequest: current.isHead, minorVersion: current.minorVersion,
-                                            keepAlive: keepAlive))
+        // Head and body are queued apart: the body is not copied into a response buffer first.
+        enqueue(HTTP1ResponseEncoder.encodeHead(response, minorVersion: current.minorVersion, keepAlive: keepAlive))
+        if HTTP1ResponseEncoder.sendsBody(response, isHeadRequest: current.isHead) { enqueue(response.body) }
         http1!.awaitingResponse = false
         lastActivity = monotonicNanoseconds()
         if !keepAlive {
@@ -100,7 +109,7 @@ extension Connection {
             return
         }
         http1!.requestStartedAt = http1!.parser.isIdle ? nil : lastActivity
-        http1Advance()
+        if advance { http1Advance() }
     }
 
     func http1PeerClosed() {

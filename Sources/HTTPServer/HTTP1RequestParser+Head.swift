@@ -9,8 +9,10 @@ extension HTTP1RequestParser {
 
     /// The fields that decide framing and connection reuse, as the head is read.
     private struct FramingFields {
-        /// Every Content-Length list element, trimmed (`Content-Length: 5, 5` is two).
-        var contentLengths: [ArraySlice<UInt8>] = []
+        /// The first Content-Length list element, trimmed (`Content-Length: 5, 5` has two).
+        var contentLength: ArraySlice<UInt8>?
+        /// Some Content-Length element differs from the first.
+        var contentLengthsDiffer = false
         /// Transfer codings, lower-cased, empty elements dropped.
         var transferCodings: [String] = []
         var connectionClose = false
@@ -36,7 +38,12 @@ extension HTTP1RequestParser {
             switch lowerName {
             case "content-length":
                 for element in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-                    fields.contentLengths.append(trimmed(element))
+                    let length = trimmed(element)
+                    if let first = fields.contentLength {
+                        if !first.elementsEqual(length) { fields.contentLengthsDiffer = true }
+                    } else {
+                        fields.contentLength = length
+                    }
                 }
             case "transfer-encoding":
                 for element in value.split(separator: UInt8(ascii: ",")) where !trimmed(element).isEmpty {
@@ -70,7 +77,7 @@ extension HTTP1RequestParser {
         -> BodyFraming
     {
         if !fields.transferCodings.isEmpty {
-            guard fields.contentLengths.isEmpty else {
+            guard fields.contentLength == nil else {
                 throw HTTP1ParseError(.conflictingFraming, "both Content-Length and Transfer-Encoding")
             }
             guard minorVersion == 1 else {
@@ -85,8 +92,8 @@ extension HTTP1RequestParser {
             }
             return .chunked
         }
-        guard let first = fields.contentLengths.first else { return .none }
-        guard fields.contentLengths.allSatisfy({ $0.elementsEqual(first) }) else {
+        guard let first = fields.contentLength else { return .none }
+        guard !fields.contentLengthsDiffer else {
             throw HTTP1ParseError(.invalidContentLength, "conflicting Content-Length values")
         }
         guard !first.isEmpty, first.allSatisfy(isDigit) else {

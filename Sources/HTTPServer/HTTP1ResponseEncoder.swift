@@ -13,10 +13,26 @@ enum HTTP1ResponseEncoder {
         }
     }
 
-    /// Built on bytes without intermediate strings: this runs for every HTTP/1.1 response.
+    /// Status line and fields, then the body when the response has one.
     static func encode(_ response: HTTPResponse, isHeadRequest: Bool, minorVersion: Int, keepAlive: Bool) -> [UInt8] {
+        var out = encodeHead(response, minorVersion: minorVersion, keepAlive: keepAlive)
+        if sendsBody(response, isHeadRequest: isHeadRequest) { out.append(contentsOf: response.body) }
+        return out
+    }
+
+    static func sendsBody(_ response: HTTPResponse, isHeadRequest: Bool) -> Bool {
+        hasBody(status: response.status) && !isHeadRequest
+    }
+
+    private static func hasBody(status: Int) -> Bool {
+        !(100...199).contains(status) && status != 204 && status != 304
+    }
+
+    /// The status line and fields, built on bytes without intermediate strings: this runs for every
+    /// HTTP/1.1 response.
+    static func encodeHead(_ response: HTTPResponse, minorVersion: Int, keepAlive: Bool) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(160 + response.body.count)
+        out.reserveCapacity(160)
         out.append(contentsOf: "HTTP/1.1 ".utf8)
         appendDecimal(response.status, to: &out)
         out.append(UInt8(ascii: " "))
@@ -28,8 +44,7 @@ enum HTTP1ResponseEncoder {
             out.append(contentsOf: value.utf8)
             out.append(contentsOf: "\r\n".utf8)
         }
-        let bodyAllowed = !(100...199).contains(response.status) && response.status != 204 && response.status != 304
-        if bodyAllowed {
+        if hasBody(status: response.status) {
             out.append(contentsOf: "content-length: ".utf8)
             appendDecimal(response.body.count, to: &out)
             out.append(contentsOf: "\r\n".utf8)
@@ -40,7 +55,6 @@ enum HTTP1ResponseEncoder {
             out.append(contentsOf: "connection: keep-alive\r\n".utf8)
         }
         out.append(contentsOf: "\r\n".utf8)
-        if bodyAllowed && !isHeadRequest { out.append(contentsOf: response.body) }
         return out
     }
 

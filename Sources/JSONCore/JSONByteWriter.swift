@@ -55,9 +55,22 @@ public struct JSONByteWriter: @unchecked Sendable {
         raw(byte: UInt8(ascii: "\""))
     }
 
-    public mutating func integer(_ value: some BinaryInteger) {
+    public mutating func integer(_ value: Int64) {
         if value < 0 { raw(byte: UInt8(ascii: "-")) }
-        appendDigits(value.magnitude)
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of UInt64.max
+        var magnitude = value.magnitude, count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                count += 1
+                buffer[buffer.count - count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            append(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + buffer.count - count, count: count)
+        }
+    }
+
+    public mutating func integer(_ value: Int) {
+        integer(Int64(value))
     }
 
     /// Standard padded base64 of `bytes` (the admission response carries its patch this way).
@@ -84,11 +97,6 @@ public struct JSONByteWriter: @unchecked Sendable {
         } else if storage.count + extra > storage.capacity {
             storage.grow(toAtLeast: storage.count + extra)
         }
-    }
-
-    private mutating func appendDigits<Magnitude: BinaryInteger>(_ value: Magnitude) {
-        if value >= 10 { appendDigits(value / 10) }
-        raw(byte: UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
     }
 
     private mutating func appendEscaped(_ byte: UInt8) {

@@ -33,6 +33,15 @@ public struct JSONReader {
             return true
         }
 
+        @inlinable
+        public func hasSuffix(_ literal: StaticString) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard bytes.count >= count else { return false }
+            let expected = literal.utf8Start, start = bytes.count - count
+            for index in 0..<count where bytes[start + index] != expected[index] { return false }
+            return true
+        }
+
         public var string: String { String(decoding: bytes, as: UTF8.self) }
     }
 

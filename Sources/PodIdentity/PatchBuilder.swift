@@ -10,9 +10,6 @@ struct PatchBuilder {
     private(set) var patch = JSONPatchDocument()
     private(set) var warnings: [String] = []
 
-    /// The label upstream adds in container-credentials mode (not under `--annotation-prefix`).
-    static let podIdentityLabel = "eks.amazonaws.com/pod-identity"
-
     init(settings: MutationSettings, identity: ResolvedIdentity, pod: PodDocument, tokenFiles: TokenFilePaths) {
         self.settings = settings
         self.identity = identity
@@ -50,11 +47,13 @@ struct PatchBuilder {
         }
     }
 
+    /// `eks.amazonaws.com/pod-identity: enabled`, which upstream adds in container-credentials mode (not under
+    /// `--annotation-prefix`).
     private mutating func addLabel() {
-        if pod.labels?[Self.podIdentityLabel] == "enabled" { return }
+        if pod.podIdentityLabel == "enabled" { return }
         if !pod.hasMetadata {
             patch.add { $0.raw("/metadata") } value: { $0.raw(#"{"labels":{"eks.amazonaws.com/pod-identity":"enabled"}}"#) }
-        } else if pod.labels == nil {
+        } else if !pod.hasLabels {
             patch.add { $0.raw("/metadata/labels") } value: { $0.raw(#"{"eks.amazonaws.com/pod-identity":"enabled"}"#) }
         } else {
             patch.add { $0.raw("/metadata/labels/eks.amazonaws.com~1pod-identity") } value: { $0.raw(#""enabled""#) }

@@ -9,9 +9,13 @@ public struct PodDocument: Sendable {
     public let namespace: String
     /// `spec.serviceAccountName`, `default` when absent or empty.
     public let serviceAccountName: String
+    /// The annotations the mutation reads: keys ending in `/token-expiration` or `/skip-containers` (under
+    /// any prefix). The others are checked (strings) but not decoded: most pods carry many, none matter here.
     public let annotations: [String: String]
-    /// nil when `metadata.labels` is absent or null.
-    public let labels: [String: String]?
+    /// False when `metadata.labels` is absent or null.
+    let hasLabels: Bool
+    /// The value of the `eks.amazonaws.com/pod-identity` label, if set.
+    let podIdentityLabel: String?
     let hasMetadata: Bool
     let isWindows: Bool
     /// nil when `spec.volumes` is absent or null.
@@ -64,9 +68,9 @@ extension PodDocument {
     public init(reading reader: inout JSONReader) throws {
         guard try Self.enterObject(&reader, "") else { throw PodDecodingError(field: "", reason: "expected an object, got null") }
         var name = "", generateName = "", namespace = "", serviceAccount = ""
-        var annotations: [String: String] = [:], labels: [String: String]?
+        var annotations: [String: String] = [:], hasLabels = false, podIdentityLabel: String?
         var hasMetadata = false, hasSpec = false
-        var nodeSelector: [String: String] = [:], osName: String?
+        var nodeSelectorOS: String?, nodeSelectorBetaOS: String?, osName: String?
         var volumeNames: [String]?, containers: [PodContainer] = [], initContainers: [PodContainer] = []
         try reader.readObject { reader, key in
             if key == "metadata" {
@@ -76,8 +80,17 @@ extension PodDocument {
                     if key == "name" { name = try Self.optionalString(&reader, "metadata.name") ?? "" }
                     else if key == "generateName" { generateName = try Self.optionalString(&reader, "metadata.generateName") ?? "" }
                     else if key == "namespace" { namespace = try Self.optionalString(&reader, "metadata.namespace") ?? "" }
-                    else if key == "annotations" { annotations = try Self.stringMap(&reader, "metadata.annotations") ?? [:] }
-                    else if key == "labels" { labels = try Self.stringMap(&reader, "metadata.labels") }
+                    else if key == "annotations" {
+                        annotations = [:]
+                        try Self.stringMap(&reader, "metadata.annotations") { key in
+                            key.hasSuffix("/token-expiration") || key.hasSuffix("/skip-containers")
+                        } take: { key, value in annotations[key] = value }
+                    } else if key == "labels" {
+                        podIdentityLabel = nil
+                        hasLabels = try Self.stringMap(&reader, "metadata.labels") { key in
+                            key == "eks.amazonaws.com/pod-identity"
+                        } take: { _, value in podIdentityLabel = value }
+                    }
                     else { try reader.skipValue() }
                 }
             } else if key == "spec" {
@@ -87,7 +100,12 @@ extension PodDocument {
                     if key == "serviceAccountName" {
                         serviceAccount = try Self.optionalString(&reader, "spec.serviceAccountName") ?? ""
                     } else if key == "nodeSelector" {
-                        nodeSelector = try Self.stringMap(&reader, "spec.nodeSelector") ?? [:]
+                        (nodeSelectorOS, nodeSelectorBetaOS) = (nil, nil)
+                        try Self.stringMap(&reader, "spec.nodeSelector") { key in
+                            key == "kubernetes.io/os" || key == "beta.kubernetes.io/os"
+                        } take: { key, value in
+                            if key == "kubernetes.io/os" { nodeSelectorOS = value } else { nodeSelectorBetaOS = value }
+                        }
                     } else if key == "os" {
                         osName = nil
                         guard try Self.enterObject(&reader, "spec.os") else { return }
@@ -114,10 +132,10 @@ extension PodDocument {
         self.namespace = namespace
         self.serviceAccountName = serviceAccount.isEmpty ? "default" : serviceAccount
         self.annotations = annotations
-        self.labels = labels
+        self.hasLabels = hasLabels
+        self.podIdentityLabel = podIdentityLabel
         self.hasMetadata = hasMetadata
-        self.isWindows = nodeSelector["kubernetes.io/os"] == "windows" || nodeSelector["beta.kubernetes.io/os"] == "windows"
-            || osName == "windows"
+        self.isWindows = nodeSelectorOS == "windows" || nodeSelectorBetaOS == "windows" || osName == "windows"
         self.volumeNames = volumeNames
         self.containers = containers
         self.initContainers = initContainers
@@ -126,6 +144,7 @@ extension PodDocument {
     private static func containers(_ reader: inout JSONReader, _ field: String) throws -> [PodContainer] {
         guard try enterArray(&reader, field) else { return [] }
         var result: [PodContainer] = []
+        result.reserveCapacity(4)
         try reader.readArray { reader, index in
             guard try reader.kind() == .object else {
                 throw PodDecodingError(field: "\(field)[\(index)]", reason: "expected an object, got \(try reader.kind().typeName)")
@@ -146,6 +165,7 @@ extension PodDocument {
     private static func namedList(_ reader: inout JSONReader, _ field: @autoclosure () -> String) throws -> [String]? {
         guard try enterArray(&reader, field()) else { return nil }
         var names: [String] = []
+        names.reserveCapacity(8)
         try reader.readArray { reader, index in
             guard try reader.kind() == .object else {
                 throw PodDecodingError(field: "\(field())[\(index)]", reason: "expected an object, got \(try reader.kind().typeName)")
@@ -193,17 +213,20 @@ extension PodDocument {
         }
     }
 
-    private static func stringMap(_ reader: inout JSONReader, _ field: String) throws -> [String: String]? {
-        guard try enterObject(&reader, field) else { return nil }
-        var map: [String: String] = [:]
+    /// A map of strings (labels, annotations, nodeSelector), checked whole; `wanted` picks the members whose
+    /// values are decoded and given to `take`, in document order. False when the map is null.
+    @discardableResult
+    private static func stringMap(_ reader: inout JSONReader, _ field: String, wanted: (JSONReader.Key) -> Bool,
+                                  take: (String, String) -> Void) throws -> Bool {
+        guard try enterObject(&reader, field) else { return false }
         try reader.readObject { reader, key in
             switch try reader.kind() {
-            case .string: map[key.string] = try reader.readString()
-            case .null: try reader.skipValue()
+            case .string where wanted(key): take(key.string, try reader.readString())
+            case .string, .null: try reader.skipValue()
             case let other:
                 throw PodDecodingError(field: "\(field)[\"\(key.string)\"]", reason: "expected a string, got \(other.typeName)")
             }
         }
-        return map
+        return true
     }
 }

@@ -41,7 +41,7 @@ struct AdmissionEndpoint: HTTPHandler {
             admissionRequest = try service.decode(request.body)
         } catch {
             logger.warning("admission request refused", metadata: ["reason": "\(error.reason)", "status": "400"])
-            metrics.admission(mode: "none", result: "error", duration: ContinuousClock.now - started)
+            metrics.admission(mode: .none, result: .error, duration: ContinuousClock.now - started)
             return respond(.json(AdmissionBodyError.httpStatus, error.responseBody))
         }
         guard let key = service.serviceAccountKey(for: admissionRequest) else {
@@ -72,16 +72,16 @@ struct AdmissionEndpoint: HTTPHandler {
     }
 
     /// One line per admission decision.
-    private func log(_ request: AdmissionRequest, outcome: AdmissionOutcome, result: String, lookedUp: Bool) {
+    private func log(_ request: AdmissionRequest, outcome: AdmissionOutcome, result: WebhookMetrics.AdmissionResult, lookedUp: Bool) {
         // Decisions are logged at info, denials at warning: build nothing when that level is off.
         guard logger.logLevel <= (outcome.decision == nil ? .warning : .info) else { return }
-        var metadata: Logger.Metadata = ["uid": "\(request.uid)", "namespace": "\(request.namespace)", "result": "\(result)"]
+        var metadata: Logger.Metadata = ["uid": "\(request.uid)", "namespace": "\(request.namespace)", "result": "\(result.rawValue)"]
         if request.dryRun { metadata["dryRun"] = "true" }
         if lookedUp { metadata["lookup"] = "api" }
         if let decision = outcome.decision {
             metadata["pod"] = "\(decision.podName)"
             metadata["serviceAccount"] = "\(decision.serviceAccount)"
-            metadata["mode"] = "\(Self.metricMode(decision.mode))"
+            metadata["mode"] = "\(Self.metricMode(decision.mode).rawValue)"
             metadata["mutated"] = "\(decision.mutated)"
             metadata["reason"] = "\(decision.reason)"
             if let role = decision.roleARN { metadata["role"] = "\(role)" }
@@ -93,19 +93,19 @@ struct AdmissionEndpoint: HTTPHandler {
         }
     }
 
-    static func metricMode(_ mode: MutationDecision.Mode?) -> String {
+    static func metricMode(_ mode: MutationDecision.Mode?) -> WebhookMetrics.AdmissionMode {
         switch mode {
-        case .webIdentity?: "sts_web_identity"
-        case .containerCredentials?: "container_credentials"
-        case .none?, nil: "none"
+        case .webIdentity?: .stsWebIdentity
+        case .containerCredentials?: .containerCredentials
+        case .none?, nil: .none
         }
     }
 
-    static func result(of outcome: AdmissionOutcome, recordFound: Bool) -> String {
-        guard let decision = outcome.decision else { return "denied" }
-        if decision.mutated { return "mutated" }
-        if decision.mode != .none { return "unchanged" }
-        return recordFound ? "skipped" : "sa_missing"
+    static func result(of outcome: AdmissionOutcome, recordFound: Bool) -> WebhookMetrics.AdmissionResult {
+        guard let decision = outcome.decision else { return .denied }
+        if decision.mutated { return .mutated }
+        if decision.mode != .none { return .unchanged }
+        return recordFound ? .skipped : .serviceAccountMissing
     }
 
     /// `application/json`, with parameters such as `charset` allowed; case-insensitive. On bytes: it runs per request.

@@ -26,6 +26,7 @@ public final class WebhookMetrics: Sendable {
         factory.durationHistogramBuckets["admission_duration_seconds"] = Self.latencySecondsBuckets
         self.factory = factory
         admissionHandles = AdmissionHandles(factory: factory)
+        mutateOKHandles = Self.makeRequestHandles(RequestKey(method: "POST", path: "/mutate", status: 200), factory: factory)
         // Upstream sets this to 1 once it has seen a ServiceAccount; here: once the webhook runs.
         Gauge(label: "pod_identity_webhook_used", factory: factory).record(1)
     }
@@ -36,7 +37,9 @@ public final class WebhookMetrics: Sendable {
     // MARK: HTTP
 
     public func requestServed(method: String, path: String, status: Int, duration: Duration) {
-        let handles = requestHandles(RequestKey(method: method, path: path, status: status))
+        // The admission answer is nearly every request: its handles skip the cache's hashing and lock.
+        let handles = status == 200 && path == "/mutate" && method == "POST" ? mutateOKHandles
+            : requestHandles(RequestKey(method: method, path: path, status: status))
         handles.count.increment()
         let microseconds = Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
         handles.latencyMicroseconds.record(microseconds)
@@ -58,23 +61,28 @@ public final class WebhookMetrics: Sendable {
     /// Metric handles per (method, path, status), made once: going through the factory on every request
     /// costs more than the rest of the bookkeeping.
     private let requestHandleCache = Locked<[RequestKey: RequestHandles]>([:])
+    private let mutateOKHandles: RequestHandles
 
     private func requestHandles(_ key: RequestKey) -> RequestHandles {
         if let cached = requestHandleCache.withLock({ $0[key] }) { return cached }
+        let handles = Self.makeRequestHandles(key, factory: factory)
+        requestHandleCache.withLock { cache in
+            if cache.count < 1000 { cache[key] = handles }  // hostile clients cannot grow it without bound
+        }
+        return handles
+    }
+
+    private static func makeRequestHandles(_ key: RequestKey, factory: PrometheusMetricsFactory) -> RequestHandles {
         // Bounded label cardinality: unknown paths and methods are folded together.
-        let path = Self.knownPaths.contains(key.path) ? key.path : "other"
-        let method = Self.knownMethods.contains(key.method) ? key.method : "other"
-        let handles = RequestHandles(
+        let path = knownPaths.contains(key.path) ? key.path : "other"
+        let method = knownMethods.contains(key.method) ? key.method : "other"
+        return RequestHandles(
             count: Counter(label: "http_request_count",
                            dimensions: [("verb", method), ("path", path), ("code", String(key.status))], factory: factory),
             latencyMicroseconds: Recorder(label: "http_request_latencies", dimensions: [("verb", method), ("path", path)],
                                           aggregate: true, factory: factory),
             duration: Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("verb", method), ("path", path)],
                                     factory: factory))
-        requestHandleCache.withLock { cache in
-            if cache.count < 1000 { cache[key] = handles }  // hostile clients cannot grow it without bound
-        }
-        return handles
     }
 
     static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -83,42 +91,57 @@ public final class WebhookMetrics: Sendable {
 
     // MARK: Admission
 
-    /// `mode`: sts_web_identity | container_credentials | none; `result`: mutated | unchanged | skipped |
-    /// sa_missing | denied | error.
-    public func admission(mode: String, result: String, duration: Duration) {
-        admissionHandles.mutations[AdmissionKey(mode: mode, result: result)]?.increment()
-        admissionHandles.duration.record(duration: duration)
-        admissionHandles.podCount[mode]?.increment()
-        if result == "sa_missing" { admissionHandles.missingServiceAccount.increment() }
+    /// The `mode` label of the admission metrics.
+    public enum AdmissionMode: String, CaseIterable, Sendable {
+        case stsWebIdentity = "sts_web_identity"
+        case containerCredentials = "container_credentials"
+        case none
     }
 
-    public static let admissionModes = ["sts_web_identity", "container_credentials", "none"]
-    public static let admissionResults = ["mutated", "unchanged", "skipped", "sa_missing", "denied", "error"]
+    /// The `result` label of `mutations_total`.
+    public enum AdmissionResult: String, CaseIterable, Sendable {
+        case mutated, unchanged, skipped
+        case serviceAccountMissing = "sa_missing"
+        case denied, error
+    }
 
-    private struct AdmissionKey: Hashable {
-        let mode: String
-        let result: String
+    public func admission(mode: AdmissionMode, result: AdmissionResult, duration: Duration) {
+        admissionHandles.mutations[AdmissionHandles.index(mode, result)].increment()
+        admissionHandles.duration.record(duration: duration)
+        switch mode {
+        case .stsWebIdentity: admissionHandles.webIdentityPods.increment()
+        case .containerCredentials: admissionHandles.containerCredentialsPods.increment()
+        case .none: break
+        }
+        if result == .serviceAccountMissing { admissionHandles.missingServiceAccount.increment() }
     }
 
     /// Every admission metric handle, made up front: the label values are a fixed set.
     private struct AdmissionHandles: Sendable {
-        let mutations: [AdmissionKey: CoreMetrics.Counter]
-        let podCount: [String: CoreMetrics.Counter]
+        /// `mutations_total` for every (mode, result), at `index(mode, result)`.
+        let mutations: [CoreMetrics.Counter]
+        let webIdentityPods: CoreMetrics.Counter
+        let containerCredentialsPods: CoreMetrics.Counter
         let missingServiceAccount: CoreMetrics.Counter
         let duration: Metrics.Timer
 
+        static func index(_ mode: AdmissionMode, _ result: AdmissionResult) -> Int {
+            AdmissionMode.allCases.firstIndex(of: mode)! * AdmissionResult.allCases.count
+                + AdmissionResult.allCases.firstIndex(of: result)!
+        }
+
         init(factory: PrometheusMetricsFactory) {
-            var mutations: [AdmissionKey: CoreMetrics.Counter] = [:]
-            for mode in WebhookMetrics.admissionModes {
-                for result in WebhookMetrics.admissionResults {
-                    mutations[AdmissionKey(mode: mode, result: result)] = Counter(
-                        label: "mutations_total", dimensions: [("mode", mode), ("result", result)], factory: factory)
+            mutations = AdmissionMode.allCases.flatMap { mode in
+                AdmissionResult.allCases.map { result in
+                    Counter(label: "mutations_total", dimensions: [("mode", mode.rawValue), ("result", result.rawValue)],
+                            factory: factory)
                 }
             }
-            self.mutations = mutations
-            podCount = Dictionary(uniqueKeysWithValues: ["sts_web_identity", "container_credentials"].map {
-                ($0, Counter(label: "pod_identity_webhook_pod_count", dimensions: [("method", $0)], factory: factory))
-            })
+            func pods(_ mode: AdmissionMode) -> CoreMetrics.Counter {
+                Counter(label: "pod_identity_webhook_pod_count", dimensions: [("method", mode.rawValue)], factory: factory)
+            }
+            webIdentityPods = pods(.stsWebIdentity)
+            containerCredentialsPods = pods(.containerCredentials)
             missingServiceAccount = Counter(label: "pod_identity_webhook_missing_sa_count", factory: factory)
             duration = Metrics.Timer(label: "admission_duration_seconds", factory: factory)
         }

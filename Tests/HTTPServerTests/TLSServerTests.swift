@@ -64,6 +64,20 @@ import TLSSupport
         #expect(accepted.status == 0, "\(accepted.stderr)")
     }
 
+    /// Go's order, whatever the client lists first: AES-128-GCM, then ChaCha20, then AES-256-GCM.
+    @Test func tls13SuitesAreChosenInGosOrder() throws {
+        let running = try RunningServer.start()
+        defer { running.stop() }
+        func negotiated(_ offered: String) throws -> String {
+            let result = try Command.run(["openssl", "s_client", "-connect", "127.0.0.1:\(running.port)", "-tls1_3",
+                                          "-ciphersuites", offered], timeoutSeconds: 10)
+            return result.stdout.split(separator: "\n").first { $0.contains("Cipher is") }.map(String.init) ?? result.stdout
+        }
+        #expect(try negotiated("TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256").hasSuffix("TLS_AES_128_GCM_SHA256"))
+        #expect(try negotiated("TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256").hasSuffix("TLS_CHACHA20_POLY1305_SHA256"))
+        #expect(try negotiated("TLS_AES_256_GCM_SHA384").hasSuffix("TLS_AES_256_GCM_SHA384"))
+    }
+
     @Test func h2loadCompletesEveryRequestOverHTTP2AndHTTP11() throws {
         let running = try RunningServer.start()
         defer { running.stop() }
