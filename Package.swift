@@ -75,7 +75,7 @@ let package = Package(
             name: "WebhookService",
             dependencies: [
                 "JSONCore", "PodIdentity", "Admission", "TLSSupport", "HTTPServer",
-                "ServiceAccountSources", "KubernetesClient", "Locking", "FileSystem",
+                "ServiceAccountSources", "KubernetesClient", "Locking", "FileSystem", "CWebhookShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -3,7 +3,8 @@ import PodIdentity
 
 /// Reads AdmissionReview requests (admission.k8s.io/v1 and v1beta1 share one shape) and writes responses.
 public enum AdmissionReviewCodec {
-    public static let supportedAPIVersions: Set<String> = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
+    /// An array: two short comparisons cost less than hashing the version for a set.
+    public static let supportedAPIVersions = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
 
     /// Reads the review straight from the bytes: the Pod's few fields the mutation needs are decoded,
     /// everything else (userInfo, oldObject, most of the Pod) is validated and skipped, no tree is built.

@@ -12,8 +12,8 @@ public struct AdmissionOutcome: Sendable {
 }
 
 /// Answers AdmissionReviews. Two steps, so the caller can resolve the ServiceAccount (possibly
-/// asynchronously) between them: `decode`, then `respond(to:record:)`.
-public struct AdmissionService: Sendable {
+/// asynchronously) between them: `decode`, then `respond(to:record:)`. A class, shared by reference.
+public final class AdmissionService: Sendable {
     public let mutator: PodMutator
     public let sources: IdentitySources
 

@@ -34,9 +34,7 @@ extension HTTP1RequestParser {
         var fields = FramingFields()
         for line in lines {
             let (name, value) = try parseField(head[line])
-            let lowerName = lowercasedString(name)
-            switch lowerName {
-            case "content-length":
+            if equalsIgnoringCase(name, "content-length") {
                 for element in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
                     let length = trimmed(element)
                     if let first = fields.contentLength {
@@ -45,20 +43,22 @@ extension HTTP1RequestParser {
                         fields.contentLength = length
                     }
                 }
-            case "transfer-encoding":
+            } else if equalsIgnoringCase(name, "transfer-encoding") {
                 for element in value.split(separator: UInt8(ascii: ",")) where !trimmed(element).isEmpty {
                     fields.transferCodings.append(String(decoding: trimmed(element), as: UTF8.self).lowercased())
                 }
-            case "connection":
+            } else if equalsIgnoringCase(name, "connection") {
                 for element in value.split(separator: UInt8(ascii: ",")) {
                     let token = trimmed(element)
                     if equalsIgnoringCase(token, "close") { fields.connectionClose = true }
                     if equalsIgnoringCase(token, "keep-alive") { fields.connectionKeepAlive = true }
                 }
-            case "host": fields.hostCount += 1
-            case "expect": fields.expectsContinue = equalsIgnoringCase(value, "100-continue")
-            default: break
+            } else if equalsIgnoringCase(name, "host") {
+                fields.hostCount += 1
+            } else if equalsIgnoringCase(name, "expect") {
+                fields.expectsContinue = equalsIgnoringCase(value, "100-continue")
             }
+            let lowerName = lowercasedString(name)
             headers.appendLowercased(name: lowerName, value: String(decoding: value, as: UTF8.self))
         }
         if minorVersion == 1 && fields.hostCount != 1 {
@@ -274,8 +274,13 @@ extension HTTP1RequestParser {
     private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
         guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
         let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
-        return zip(bytes, expected).allSatisfy { byte, wanted in
-            byte == wanted || (wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z") && byte | 0x20 == wanted)
+        var index = bytes.startIndex
+        for wanted in expected {
+            let byte = bytes[index]
+            guard byte == wanted || (wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z") && byte | 0x20 == wanted)
+            else { return false }
+            index += 1
         }
+        return true
     }
 }

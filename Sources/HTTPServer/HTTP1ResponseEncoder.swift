@@ -4,6 +4,10 @@
 enum HTTP1ResponseEncoder {
     /// Fields the server writes itself (or must not forward).
     static func isHopByHop(_ name: String) -> Bool {
+        switch name.utf8.count {  // most fields (content-type) are passed over here
+        case 2, 7, 10, 14, 16, 17: break
+        default: return false
+        }
         switch name {
         case "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "proxy-connection", "te",
              "trailer":

@@ -170,6 +170,13 @@ struct JSONParser {
 
     mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
         let start = position
+        try scanNumber()
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        return JSONNumber(unchecked: text)
+    }
+
+    /// Moves past a number, checking its grammar (RFC 8259) without building anything.
+    mutating func scanNumber() throws(JSONParseError) {
         if peek() == UInt8(ascii: "-") { position += 1 }
         switch peek() ?? 0 {
         case UInt8(ascii: "0"): position += 1
@@ -187,8 +194,6 @@ struct JSONParser {
             guard let digit = peek(), isDigit(digit) else { throw error("invalid number: expected a digit in the exponent") }
             skipDigits()
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        return JSONNumber(unchecked: text)
     }
 
     private mutating func skipDigits() {

@@ -15,11 +15,11 @@ struct ResolvedIdentity {
 
 /// Reads one pod's identity; collects warnings about values it had to ignore.
 struct IdentityResolver {
-    let settings: MutationSettings
-    let jitter: ExpirationJitter
+    /// Read through the mutator (a class): copying the settings per pod would retain each of their strings.
+    let mutator: PodMutator
     var warnings: [String] = []
 
-    private var prefix: String { settings.annotationPrefix }
+    private var prefix: String { mutator.settings.annotationPrefix }
 
     /// nil, with a reason, when the pod gets no identity.
     mutating func resolve(key: ServiceAccountKey, record: ServiceAccountRecord?, snapshot: IdentitySnapshot,
@@ -32,25 +32,25 @@ struct IdentityResolver {
                 expiration = tokenExpiration(record)
             } else if let entry = snapshot.roleMappings.exactEntry(key) {
                 sts = entry.useRegionalSTS ?? false
-                expiration = entry.tokenExpiration.map(TokenExpiration.clamped) ?? settings.effectiveTokenExpiration
+                expiration = entry.tokenExpiration.map(TokenExpiration.clamped) ?? mutator.settings.effectiveTokenExpiration
             }
-            expiration = jitter.apply(to: podExpiration(podAnnotations, default: expiration))
+            expiration = mutator.jitter.apply(to: podExpiration(podAnnotations, default: expiration))
             return .success(ResolvedIdentity(
-                credentials: .containerCredentials, audience: settings.containerCredentials.audience,
+                credentials: .containerCredentials, audience: mutator.settings.containerCredentials.audience,
                 useRegionalSTS: sts, tokenExpiration: expiration,
                 reason: .containerCredentials(key)))
         }
         if let record, let role = record.annotations["role-arn"], !role.isEmpty {
             return .success(webIdentity(
-                role: role, audience: nonEmpty(record.annotations["audience"]) ?? settings.tokenAudience,
+                role: role, audience: nonEmpty(record.annotations["audience"]) ?? mutator.settings.tokenAudience,
                 sts: regionalSTS(record), expiration: tokenExpiration(record), podAnnotations: podAnnotations,
                 reason: .roleAnnotation(prefix: prefix, key)))
         }
         if let entry = snapshot.roleMappings.lookup(key), !entry.roleARN.isEmpty {
             return .success(webIdentity(
-                role: entry.roleARN, audience: entry.audience ?? settings.tokenAudience,
+                role: entry.roleARN, audience: entry.audience ?? mutator.settings.tokenAudience,
                 sts: entry.useRegionalSTS ?? false,
-                expiration: entry.tokenExpiration.map(TokenExpiration.clamped) ?? settings.effectiveTokenExpiration,
+                expiration: entry.tokenExpiration.map(TokenExpiration.clamped) ?? mutator.settings.effectiveTokenExpiration,
                 podAnnotations: podAnnotations,
                 reason: .configMapEntry(key)))
         }
@@ -64,7 +64,7 @@ struct IdentityResolver {
 
     private mutating func webIdentity(role: String, audience: String, sts: Bool, expiration: Int64,
                                       podAnnotations: [String: String], reason: DecisionReason) -> ResolvedIdentity {
-        let arn = settings.roleARNComposition?.compose(role) ?? role
+        let arn = mutator.settings.roleARNComposition?.compose(role) ?? role
         if !RoleARNSyntax.isIAMRoleARN(arn) {
             warnings.append("role ARN \"\(arn)\" is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>); injected as given")
         }
@@ -74,17 +74,17 @@ struct IdentityResolver {
 
     /// `sts-regional-endpoints` (Go ParseBool), else the flag.
     private mutating func regionalSTS(_ record: ServiceAccountRecord) -> Bool {
-        guard let text = record.annotations["sts-regional-endpoints"] else { return settings.stsRegionalEndpoint }
+        guard let text = record.annotations["sts-regional-endpoints"] else { return mutator.settings.stsRegionalEndpoint }
         guard let flag = GoSyntax.parseBool(text) else {
-            warnings.append("service account annotation \(prefix)/sts-regional-endpoints \"\(text)\" is not a boolean; using \(settings.stsRegionalEndpoint)")
-            return settings.stsRegionalEndpoint
+            warnings.append("service account annotation \(prefix)/sts-regional-endpoints \"\(text)\" is not a boolean; using \(mutator.settings.stsRegionalEndpoint)")
+            return mutator.settings.stsRegionalEndpoint
         }
         return flag
     }
 
     /// `token-expiration` of the ServiceAccount (clamped), else the flag.
     private mutating func tokenExpiration(_ record: ServiceAccountRecord) -> Int64 {
-        let fallback = settings.effectiveTokenExpiration
+        let fallback = mutator.settings.effectiveTokenExpiration
         guard let text = record.annotations["token-expiration"] else { return fallback }
         guard let seconds = TokenExpiration.parse(text) else {
             warnings.append("service account annotation \(prefix)/token-expiration \"\(text)\" is not an integer; using \(fallback)")

@@ -3,18 +3,17 @@ import JSONCore
 /// Builds upstream's changes as minimal, index-addressed `add` operations: the label, the token volume,
 /// and per container only the env entries and the mount it lacks. Containers are never re-sent.
 struct PatchBuilder {
-    let settings: MutationSettings
+    /// Read through the mutator (a class): copying the settings per pod would retain each of their strings.
+    let mutator: PodMutator
     let identity: ResolvedIdentity
     let pod: PodDocument
-    let tokenFiles: TokenFilePaths
     private(set) var patch = JSONPatchDocument()
     private(set) var warnings: [String] = []
 
-    init(settings: MutationSettings, identity: ResolvedIdentity, pod: PodDocument, tokenFiles: TokenFilePaths) {
-        self.settings = settings
+    init(mutator: PodMutator, identity: ResolvedIdentity, pod: PodDocument) {
+        self.mutator = mutator
         self.identity = identity
         self.pod = pod
-        self.tokenFiles = tokenFiles
     }
 
     var mode: MutationDecision.Mode {
@@ -23,22 +22,22 @@ struct PatchBuilder {
     }
 
     private var volumeName: String {
-        mode == .containerCredentials ? settings.containerCredentials.tokenVolumeName : MutationSettings.webIdentityVolumeName
+        mode == .containerCredentials ? mutator.settings.containerCredentials.tokenVolumeName : MutationSettings.webIdentityVolumeName
     }
 
     private var mountPath: String {
-        mode == .containerCredentials ? settings.containerCredentials.tokenMountPath : settings.tokenMountPath
+        mode == .containerCredentials ? mutator.settings.containerCredentials.tokenMountPath : mutator.settings.tokenMountPath
     }
 
     private var tokenPath: String {
-        mode == .containerCredentials ? settings.containerCredentials.tokenPath : MutationSettings.webIdentityTokenPath
+        mode == .containerCredentials ? mutator.settings.containerCredentials.tokenPath : MutationSettings.webIdentityTokenPath
     }
 
     mutating func build() {
         if mode == .containerCredentials { addLabel() }
         addVolume()
         let skipped = skippedContainerNames()
-        let tokenFile = tokenFiles.path(for: mode, windows: pod.isWindows)
+        let tokenFile = mutator.tokenFiles.path(for: mode, windows: pod.isWindows)
         for container in pod.containers where !skipped.contains(container.name) {
             addIdentity(to: container, list: "containers", tokenFile: tokenFile)
         }
@@ -92,7 +91,7 @@ struct PatchBuilder {
 
     /// `<prefix>/skip-containers`, read as Go's encoding/csv reads its first record.
     private mutating func skippedContainerNames() -> Set<String> {
-        let annotation = settings.annotationPrefix + "/skip-containers"
+        let annotation = mutator.settings.annotationPrefix + "/skip-containers"
         guard let value = pod.annotations[annotation] else { return [] }
         let names: [String]
         do {
@@ -119,12 +118,20 @@ struct PatchBuilder {
             modeValues = (roleARN, tokenFile)
         case .containerCredentials:
             modeKeys = ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
-            modeValues = (settings.containerCredentials.fullURI, tokenFile)
+            modeValues = (mutator.settings.containerCredentials.fullURI, tokenFile)
         }
-        let hasFirst = defined.contains(modeKeys.0), hasSecond = defined.contains(modeKeys.1)
+        var hasFirst = false, hasSecond = false, regionDefined = false, stsDefined = false
+        // One pass; every name that matters starts with "AWS_", so most names are passed over at their first byte.
+        for name in defined where name.utf8.first == UInt8(ascii: "A") {
+            switch name {
+            case modeKeys.0: hasFirst = true
+            case modeKeys.1: hasSecond = true
+            case "AWS_REGION", "AWS_DEFAULT_REGION": regionDefined = true
+            case "AWS_STS_REGIONAL_ENDPOINTS": stsDefined = true
+            default: break
+            }
+        }
         let modeKeysDefined = hasFirst || hasSecond
-        let regionDefined = defined.contains("AWS_REGION") || defined.contains("AWS_DEFAULT_REGION")
-        let stsDefined = defined.contains("AWS_STS_REGIONAL_ENDPOINTS")
         if hasFirst != hasSecond {
             let (present, missing) = hasFirst ? modeKeys : (modeKeys.1, modeKeys.0)
             warnings.append("container \"\(container.name)\" defines \(present) but not \(missing); its credential variables were left as they are")
@@ -135,9 +142,9 @@ struct PatchBuilder {
         var env: [(name: String, value: String)] = []
         env.reserveCapacity(5)
         if !stsDefined && identity.useRegionalSTS { env.append(("AWS_STS_REGIONAL_ENDPOINTS", "regional")) }
-        if !regionDefined && !settings.awsDefaultRegion.isEmpty {
-            env.append(("AWS_DEFAULT_REGION", settings.awsDefaultRegion))
-            env.append(("AWS_REGION", settings.awsDefaultRegion))
+        if !regionDefined && !mutator.settings.awsDefaultRegion.isEmpty {
+            env.append(("AWS_DEFAULT_REGION", mutator.settings.awsDefaultRegion))
+            env.append(("AWS_REGION", mutator.settings.awsDefaultRegion))
         }
         if !modeKeysDefined {
             env.append((modeKeys.0, modeValues.0))

@@ -2,10 +2,11 @@ import JSONCore
 
 /// Decides a pod's identity and builds the minimal JSON Patch that gives it. Pure: the ServiceAccount
 /// record and the identity snapshot are inputs; randomness comes only from the injected jitter.
-public struct PodMutator: Sendable {
+/// A class: the resolver and the patch builder of every mutation refer to it instead of copying the settings.
+public final class PodMutator: Sendable {
     public let settings: MutationSettings
     public let jitter: ExpirationJitter
-    private let tokenFiles: TokenFilePaths
+    let tokenFiles: TokenFilePaths
 
     public init(settings: MutationSettings, jitter: ExpirationJitter = .system) {
         self.settings = settings
@@ -21,7 +22,7 @@ public struct PodMutator: Sendable {
     public func mutate(_ pod: PodDocument, namespace requestNamespace: String, record: ServiceAccountRecord?,
                        snapshot: IdentitySnapshot) -> MutationDecision {
         let key = serviceAccountKey(for: pod, namespace: requestNamespace)
-        var resolver = IdentityResolver(settings: settings, jitter: jitter)
+        var resolver = IdentityResolver(mutator: self)
         let identity: ResolvedIdentity
         switch resolver.resolve(key: key, record: record, snapshot: snapshot, podAnnotations: pod.annotations) {
         case .failure(let none):
@@ -32,7 +33,7 @@ public struct PodMutator: Sendable {
         }
         var decision = MutationDecision(mode: .none, reason: identity.reason, patchDocument: JSONPatchDocument(), warnings: [],
                                         namespace: key.namespace, podName: pod.displayName, serviceAccount: key.name)
-        var builder = PatchBuilder(settings: settings, identity: identity, pod: pod, tokenFiles: tokenFiles)
+        var builder = PatchBuilder(mutator: self, identity: identity, pod: pod)
         builder.build()
         decision.mode = builder.mode
         decision.patchDocument = builder.patch

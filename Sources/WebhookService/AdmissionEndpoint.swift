@@ -3,8 +3,9 @@ import HTTPServer
 import Logging
 import PodIdentity
 
-/// The TLS port: `POST /mutate` and the health endpoints.
-struct AdmissionEndpoint: HTTPHandler {
+/// The TLS port: `POST /mutate` and the health endpoints. A class: the callbacks of a request capture one
+/// reference instead of copying every field.
+final class AdmissionEndpoint: HTTPHandler {
     let service: AdmissionService
     let store: ServiceAccountStore
     let missResolver: (any ServiceAccountMissResolver)?
@@ -13,12 +14,22 @@ struct AdmissionEndpoint: HTTPHandler {
     let metrics: WebhookMetrics
     let logger: Logger
 
+    init(service: AdmissionService, store: ServiceAccountStore, missResolver: (any ServiceAccountMissResolver)?,
+         lookupGracePeriod: Duration, health: HealthEndpoints, metrics: WebhookMetrics, logger: Logger) {
+        self.service = service
+        self.store = store
+        self.missResolver = missResolver
+        self.lookupGracePeriod = lookupGracePeriod
+        self.health = health
+        self.metrics = metrics
+        self.logger = logger
+    }
+
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = ContinuousClock.now
-        let metrics = self.metrics
+        let (metrics, method, path) = (self.metrics, request.method, request.path)
         let measured: @Sendable (HTTPResponse) -> Void = { response in
-            metrics.requestServed(method: request.method, path: request.path, status: response.status,
-                                  duration: ContinuousClock.now - started)
+            metrics.requestServed(method: method, path: path, status: response.status, duration: ContinuousClock.now - started)
             respond(response)
         }
         switch request.path {
@@ -118,9 +129,14 @@ struct AdmissionEndpoint: HTTPHandler {
             let expected = "application/json".utf8
             guard end - start == expected.count else { return false }
             // ASCII lower-casing: letters only differ by 0x20; '/' is compared exactly.
-            return zip(bytes[start..<end], expected).allSatisfy { byte, wanted in
-                byte == wanted || (wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z") && byte | 0x20 == wanted)
+            var index = start
+            for wanted in expected {
+                let byte = bytes[index]
+                guard byte == wanted || (wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z") && byte | 0x20 == wanted)
+                else { return false }
+                index += 1
             }
+            return true
         }
     }
 }
