@@ -143,7 +143,9 @@ extension HTTP1RequestParser {
         lines.append(line)
     }
 
-    private static func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) -> (String, String, Int) {
+    private static func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError)
+        -> (String, ArraySlice<UInt8>, Int)
+    {
         let malformed = HTTP1ParseError(.malformedRequestLine, "expected METHOD SP target SP HTTP-version")
         guard let firstSpace = line.firstIndex(of: UInt8(ascii: " ")),
               let secondSpace = line[(firstSpace + 1)...].firstIndex(of: UInt8(ascii: " "))
@@ -161,31 +163,37 @@ extension HTTP1RequestParser {
         guard version[v + 5] == UInt8(ascii: "1"), version[v + 7] <= UInt8(ascii: "1") else {
             throw HTTP1ParseError(.unsupportedVersion, "HTTP version \(String(decoding: version, as: UTF8.self)) not supported")
         }
-        return (String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self),
-                Int(version[v + 7] - UInt8(ascii: "0")))
+        return (String(decoding: method, as: UTF8.self), target, Int(version[v + 7] - UInt8(ascii: "0")))
     }
 
     /// Origin form (`/p?q`), asterisk form for OPTIONS, and absolute form (`http://host/p?q`).
-    private static func splitTarget(_ target: String, method: String) throws(HTTP1ParseError) -> (String, String) {
-        var pathAndQuery = Substring(target)
-        if target == "*" {
+    private static func splitTarget(_ target: ArraySlice<UInt8>, method: String) throws(HTTP1ParseError) -> (String, String) {
+        if target.count == 1 && target.first == UInt8(ascii: "*") {
             guard method == "OPTIONS" else { throw HTTP1ParseError(.malformedRequestLine, "* target outside OPTIONS") }
             return ("*", "")
         }
-        if !target.hasPrefix("/") {
-            let lower = target.lowercased()
-            let schemeLength = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
+        var pathAndQuery = target
+        var rootPrefix = false  // absolute form without a path: the path is "/"
+        if target.first != UInt8(ascii: "/") {
+            let schemeLength = startsWithIgnoringCase(target, "http://") ? 7 : startsWithIgnoringCase(target, "https://") ? 8 : 0
             guard schemeLength > 0 else {
                 throw HTTP1ParseError(.malformedRequestLine, "request target is not a path")
             }
             let afterScheme = target.dropFirst(schemeLength)
-            pathAndQuery = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }).map { afterScheme[$0...] } ?? "/"
-            if pathAndQuery.first == "?" { pathAndQuery = "/" + pathAndQuery }
+            let start = afterScheme.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? afterScheme.endIndex
+            pathAndQuery = afterScheme[start...]
+            rootPrefix = pathAndQuery.first != UInt8(ascii: "/")
         }
-        if let mark = pathAndQuery.firstIndex(of: "?") {
-            return (String(pathAndQuery[..<mark]), String(pathAndQuery[pathAndQuery.index(after: mark)...]))
-        }
-        return (String(pathAndQuery), "")
+        let mark = pathAndQuery.firstIndex(of: UInt8(ascii: "?"))
+        let pathBytes = pathAndQuery[..<(mark ?? pathAndQuery.endIndex)]
+        let path = rootPrefix ? "/" + String(decoding: pathBytes, as: UTF8.self) : String(decoding: pathBytes, as: UTF8.self)
+        let query = mark.map { String(decoding: pathAndQuery[($0 + 1)...], as: UTF8.self) } ?? ""
+        return (path, query)
+    }
+
+    private static func startsWithIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
+        bytes.count >= lowercase.utf8CodeUnitCount
+            && equalsIgnoringCase(bytes.prefix(lowercase.utf8CodeUnitCount), lowercase)
     }
 
     /// `name: value` with a token name, no space before the colon, and no control characters but HTAB in the
@@ -237,19 +245,17 @@ extension HTTP1RequestParser {
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-    /// RFC 9110 `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``, as a bit per ASCII byte.
-    private static let tokenBytes: (low: UInt64, high: UInt64) = {
-        var low: UInt64 = 0, high: UInt64 = 0
-        for byte in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~".utf8 {
-            if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
-        }
-        return (low, high)
-    }()
-
+    /// RFC 9110 `tchar`: letters, digits and ``!#$%&'*+-.^_`|~`` (a switch: the compiler makes it a table).
     static func isTokenByte(_ byte: UInt8) -> Bool {
-        if byte < 64 { return tokenBytes.low & (1 << UInt64(byte)) != 0 }
-        if byte < 128 { return tokenBytes.high & (1 << UInt64(byte - 64)) != 0 }
-        return false
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// Without leading and trailing spaces and tabs (optional whitespace).

@@ -123,6 +123,11 @@ private func error(_ input: String, limits: HTTP1RequestParser.Limits = .init(ma
 
     @Test func absoluteFormTargetIsReducedToPath() {
         #expect(events("GET http://example.com/p?q HTTP/1.1\r\nHost: example.com\r\n\r\n") == ["GET /p ?q 1.1 keepAlive=true body="])
+        #expect(events("GET HTTPS://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n") == ["GET / ? 1.1 keepAlive=true body="])
+        #expect(events("GET http://example.com?a=1 HTTP/1.1\r\nHost: example.com\r\n\r\n") == ["GET / ?a=1 1.1 keepAlive=true body="])
+        #expect(events("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n") == ["OPTIONS * ? 1.1 keepAlive=true body="])
+        #expect(error("GET * HTTP/1.1\r\nHost: x\r\n\r\n")?.kind == .malformedRequestLine)
+        #expect(error("GET ftp://example.com/ HTTP/1.1\r\nHost: x\r\n\r\n")?.kind == .malformedRequestLine)
     }
 
     @Test func oversizedHeadIs431AtTheLimit() {
