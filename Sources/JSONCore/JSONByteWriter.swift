@@ -3,36 +3,43 @@
 /// them. Appending a short literal is a capacity check and a copy: `Array.append(contentsOf:)` costs more
 /// per call than the few bytes it copies, and the admission response is written from ~100 pieces.
 public struct JSONByteWriter: @unchecked Sendable {
-    // @unchecked: `storage` is copied on write (`reserve`), so values never share mutable state.
-    private var storage: Storage
+    // @unchecked: `storage` is copied on write (`reserve`), so values never share bytes they write.
+    // The appends are inlinable: the patch builder and the response encoder (other modules) write ~100
+    // pieces per review, each then a capacity check and a copy of known length. The class holds only
+    // constants, so no access needs a runtime exclusivity check.
+    @usableFromInline var storage: Storage
+    @usableFromInline var written = 0
+
+    /// Bytes written so far.
+    public var count: Int { written }
 
     public init(capacity: Int = 256) {
         storage = Storage(capacity: max(16, capacity))
     }
 
-    public var count: Int { storage.count }
-
     /// The bytes written, copied into an array.
     public var bytes: [UInt8] { withBytes { Array($0) } }
 
     public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
-        try body(UnsafeBufferPointer(start: storage.base, count: storage.count))
+        try body(UnsafeBufferPointer(start: storage.base, count: written))
     }
 
+    @inlinable
     public mutating func raw(_ literal: StaticString) {
         append(literal.utf8Start, count: literal.utf8CodeUnitCount)
     }
 
+    @inlinable
     public mutating func raw(byte: UInt8) {
         reserve(1)
-        storage.base[storage.count] = byte
-        storage.count += 1
+        storage.base[written] = byte
+        written += 1
     }
 
     /// Drops the last `count` bytes written.
     public mutating func removeLast(_ count: Int = 1) {
         reserve(0)
-        storage.count -= min(count, storage.count)
+        written -= min(count, written)
     }
 
     /// A JSON string literal, quotes included, escaped for any content (UTF-8 passes through as it is).
@@ -58,14 +65,14 @@ public struct JSONByteWriter: @unchecked Sendable {
     public mutating func integer(_ value: Int64) {
         if value < 0 { raw(byte: UInt8(ascii: "-")) }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of UInt64.max
-        var magnitude = value.magnitude, count = 0
+        var magnitude = value.magnitude, used = 0
         withUnsafeMutableBytes(of: &digits) { buffer in
             repeat {
-                count += 1
-                buffer[buffer.count - count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+                used += 1
+                buffer[buffer.count - used] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            append(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + buffer.count - count, count: count)
+            append(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + buffer.count - used, count: used)
         }
     }
 
@@ -77,26 +84,34 @@ public struct JSONByteWriter: @unchecked Sendable {
     public mutating func base64(_ bytes: UnsafeBufferPointer<UInt8>) {
         let length = Base64.encodedLength(bytes.count)
         reserve(length)
-        Base64.encode(bytes, into: UnsafeMutableBufferPointer(start: storage.base + storage.count, count: length))
-        storage.count += length
+        Base64.encode(bytes, into: UnsafeMutableBufferPointer(start: storage.base + written, count: length))
+        written += length
     }
 
     // MARK: Storage
 
-    private mutating func append(_ source: UnsafePointer<UInt8>, count: Int) {
-        reserve(count)
-        (storage.base + storage.count).update(from: source, count: count)
-        storage.count += count
+    @inlinable
+    mutating func append(_ source: UnsafePointer<UInt8>, count length: Int) {
+        reserve(length)
+        (storage.base + written).update(from: source, count: length)
+        written += length
     }
 
-    /// Room for `extra` more bytes in storage of this value's own.
-    @inline(__always)
-    private mutating func reserve(_ extra: Int) {
-        if !isKnownUniquelyReferenced(&storage) {
-            storage = storage.copy(capacity: storage.count + extra)
-        } else if storage.count + extra > storage.capacity {
-            storage.grow(toAtLeast: storage.count + extra)
+    /// Room for `extra` more bytes, in storage of this value's own.
+    @inlinable
+    mutating func reserve(_ extra: Int) {
+        if _slowPath(!isKnownUniquelyReferenced(&storage) || written + extra > storage.capacity) {
+            makeRoom(extra)
         }
+    }
+
+    @usableFromInline
+    mutating func makeRoom(_ extra: Int) {
+        let capacity = isKnownUniquelyReferenced(&storage) ? max(written + extra, storage.capacity * 2)
+            : max(written + extra, storage.capacity)
+        let larger = Storage(capacity: capacity)
+        larger.base.initialize(from: storage.base, count: written)
+        storage = larger
     }
 
     private mutating func appendEscaped(_ byte: UInt8) {
@@ -116,30 +131,15 @@ public struct JSONByteWriter: @unchecked Sendable {
         }
     }
 
-    private final class Storage {
-        var base: UnsafeMutablePointer<UInt8>
-        var count = 0
-        var capacity: Int
+    /// The bytes' memory: constant once made (growing makes a new one).
+    @usableFromInline
+    final class Storage {
+        @usableFromInline let base: UnsafeMutablePointer<UInt8>
+        @usableFromInline let capacity: Int
 
         init(capacity: Int) {
             self.capacity = capacity
             base = .allocate(capacity: capacity)
-        }
-
-        func copy(capacity minimum: Int) -> Storage {
-            let copy = Storage(capacity: max(capacity, minimum))
-            copy.base.initialize(from: base, count: count)
-            copy.count = count
-            return copy
-        }
-
-        func grow(toAtLeast minimum: Int) {
-            let newCapacity = max(minimum, capacity * 2)
-            let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            newBase.initialize(from: base, count: count)
-            base.deallocate()
-            base = newBase
-            capacity = newCapacity
         }
 
         deinit { base.deallocate() }

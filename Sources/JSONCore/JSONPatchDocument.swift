@@ -2,10 +2,13 @@
 /// value trees, and sends `bytes` as they are. `operations` reads them back for the CLI and tests.
 public struct JSONPatchDocument: Sendable, Equatable {
     /// The compact JSON array so far, closing bracket included.
-    private var writer: JSONByteWriter
-    public private(set) var count = 0
+    @usableFromInline var writer: JSONByteWriter
+    @usableFromInline var operationCount: Int
+
+    public var count: Int { operationCount }
 
     public init() {
+        operationCount = 0
         writer = JSONByteWriter(capacity: 2048)
         writer.raw("[]")
     }
@@ -21,15 +24,16 @@ public struct JSONPatchDocument: Sendable, Equatable {
 
     /// Appends `{"op":"add","path":P,"value":V}`. `path` writes the JSON Pointer's characters (already
     /// escaped for a JSON string: literals and integers), `value` writes exactly one JSON value.
+    @inlinable
     public mutating func add(path: (inout JSONByteWriter) -> Void, value: (inout JSONByteWriter) -> Void) {
         writer.removeLast()  // the closing bracket
-        if count > 0 { writer.raw(byte: UInt8(ascii: ",")) }
+        if operationCount > 0 { writer.raw(byte: UInt8(ascii: ",")) }
         writer.raw(#"{"op":"add","path":""#)
         path(&writer)
         writer.raw(#"","value":"#)
         value(&writer)
         writer.raw("}]")
-        count += 1
+        operationCount += 1
     }
 
     /// The operations, parsed back from the bytes (never fails for documents built with `add`).

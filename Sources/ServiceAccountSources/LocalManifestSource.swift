@@ -74,8 +74,9 @@ public final class LocalManifestSource: Sendable {
             store.replaceAll(manifests.serviceAccounts)
             sources.replaceRoleMappings(table)
             state.withLock { $0 = (fingerprints, digest, nil) }
-            synced.store(true, ordering: .releasing)
+            // Reported before readiness: what the event handler does (logging, trimming the heap) is done by then.
             onEvent(.loaded(serviceAccounts: manifests.serviceAccounts.count, roleMappings: table.count, warnings: manifests.warnings))
+            synced.store(true, ordering: .releasing)
             return true
         } catch {
             return fail(error, fingerprints: fingerprints, digest: digest)
