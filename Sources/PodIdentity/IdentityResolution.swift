@@ -95,7 +95,7 @@ struct IdentityResolver {
 
     /// The pod's `token-expiration` annotation (clamped) overrides everything else.
     private mutating func podExpiration(_ annotations: [String: String], default fallback: Int64) -> Int64 {
-        guard let text = annotations[prefix + "/token-expiration"] else { return fallback }
+        guard let text = annotations[mutator.tokenExpirationAnnotation] else { return fallback }
         guard let seconds = TokenExpiration.parse(text) else {
             warnings.append("pod annotation \(prefix)/token-expiration \"\(text)\" is not an integer; using \(fallback)")
             return fallback

@@ -91,7 +91,7 @@ struct PatchBuilder {
 
     /// `<prefix>/skip-containers`, read as Go's encoding/csv reads its first record.
     private mutating func skippedContainerNames() -> Set<String> {
-        let annotation = mutator.settings.annotationPrefix + "/skip-containers"
+        let annotation = mutator.skipContainersAnnotation
         guard let value = pod.annotations[annotation] else { return [] }
         let names: [String]
         do {

@@ -7,11 +7,16 @@ public final class PodMutator: Sendable {
     public let settings: MutationSettings
     public let jitter: ExpirationJitter
     let tokenFiles: TokenFilePaths
+    /// `<prefix>/token-expiration` and `<prefix>/skip-containers`, the pod annotations read per request.
+    let tokenExpirationAnnotation: String
+    let skipContainersAnnotation: String
 
     public init(settings: MutationSettings, jitter: ExpirationJitter = .system) {
         self.settings = settings
         self.jitter = jitter
         self.tokenFiles = TokenFilePaths(settings: settings)
+        tokenExpirationAnnotation = settings.annotationPrefix + "/token-expiration"
+        skipContainersAnnotation = settings.annotationPrefix + "/skip-containers"
     }
 
     /// The ServiceAccount a pod needs looked up: `namespace` is the admission request's (or, when empty, the pod's).
