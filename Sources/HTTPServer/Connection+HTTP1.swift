@@ -98,9 +98,10 @@ extension Connection {
         guard !isClosed, http1!.awaitingResponse, http1!.sequence == sequence else { return }
         let current = http1!.current
         let keepAlive = current.keepAlive && !http1!.shuttingDown && !peerClosed
-        // Head and body are queued apart: the body is not copied into a response buffer first.
-        enqueue(HTTP1ResponseEncoder.encodeHead(response, minorVersion: current.minorVersion, keepAlive: keepAlive))
-        if HTTP1ResponseEncoder.sendsBody(response, isHeadRequest: current.isHead) { enqueue(response.body) }
+        // Head and body go straight into the output buffer, without a response buffer between.
+        if !hasPendingOutput { lastWriteProgress = monotonicNanoseconds() }
+        HTTP1ResponseEncoder.encodeHead(response, minorVersion: current.minorVersion, keepAlive: keepAlive, into: &outbound)
+        if HTTP1ResponseEncoder.sendsBody(response, isHeadRequest: current.isHead) { outbound.append(contentsOf: response.body) }
         http1!.awaitingResponse = false
         lastActivity = monotonicNanoseconds()
         if !keepAlive {

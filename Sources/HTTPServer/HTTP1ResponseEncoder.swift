@@ -19,7 +19,8 @@ enum HTTP1ResponseEncoder {
 
     /// Status line and fields, then the body when the response has one.
     static func encode(_ response: HTTPResponse, isHeadRequest: Bool, minorVersion: Int, keepAlive: Bool) -> [UInt8] {
-        var out = encodeHead(response, minorVersion: minorVersion, keepAlive: keepAlive)
+        var out: [UInt8] = []
+        encodeHead(response, minorVersion: minorVersion, keepAlive: keepAlive, into: &out)
         if sendsBody(response, isHeadRequest: isHeadRequest) { out.append(contentsOf: response.body) }
         return out
     }
@@ -34,9 +35,8 @@ enum HTTP1ResponseEncoder {
 
     /// The status line and fields, built on bytes without intermediate strings: this runs for every
     /// HTTP/1.1 response.
-    static func encodeHead(_ response: HTTPResponse, minorVersion: Int, keepAlive: Bool) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(160)
+    static func encodeHead(_ response: HTTPResponse, minorVersion: Int, keepAlive: Bool, into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 160 + response.body.count)
         out.append(contentsOf: "HTTP/1.1 ".utf8)
         appendDecimal(response.status, to: &out)
         out.append(UInt8(ascii: " "))
@@ -59,7 +59,6 @@ enum HTTP1ResponseEncoder {
             out.append(contentsOf: "connection: keep-alive\r\n".utf8)
         }
         out.append(contentsOf: "\r\n".utf8)
-        return out
     }
 
     private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
