@@ -11,7 +11,7 @@ enum ServiceAccountMetadata {
                 if let text = value.string { annotations[name] = text }
             }
         }
-        return (key, ServiceAccountRecord(allAnnotations: annotations, prefix: prefix))
+        return (key.detached, ServiceAccountRecord(allAnnotations: annotations, prefix: prefix))
     }
 
     static func key(of object: JSONValue) -> ServiceAccountKey? {

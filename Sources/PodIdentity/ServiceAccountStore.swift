@@ -11,6 +11,23 @@ public struct ServiceAccountKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(namespace)/\(name)" }
+
+    /// The same key with strings of its own. Names parsed out of a large document share its memory; a key
+    /// kept in the store must not keep a page of that document resident once the rest is freed.
+    public var detached: ServiceAccountKey {
+        ServiceAccountKey(namespace: namespace.detachedCopy, name: name.detachedCopy)
+    }
+}
+
+extension String {
+    /// The same text in storage of its own (up to 15 bytes a string is stored inline: nothing to copy).
+    var detachedCopy: String {
+        let count = utf8.count
+        guard count > 15 else { return self }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            buffer.initialize(fromContentsOf: utf8)
+        }
+    }
 }
 
 /// What the webhook keeps of a ServiceAccount: only its annotations under the configured prefix,
@@ -22,12 +39,13 @@ public struct ServiceAccountRecord: Sendable, Equatable {
         self.annotations = annotations
     }
 
-    /// Keeps the annotations under `prefix` (e.g. `eks.amazonaws.com`), without the prefix.
+    /// Keeps the annotations under `prefix` (e.g. `eks.amazonaws.com`), without the prefix, in strings of
+    /// their own (see `ServiceAccountKey.detached`).
     public init(allAnnotations: [String: String], prefix: String) {
         var kept: [String: String] = [:]
         let lead = prefix + "/"
         for (key, value) in allAnnotations where key.hasPrefix(lead) {
-            kept[String(key.dropFirst(lead.count))] = value
+            kept[String(key.dropFirst(lead.count)).detachedCopy] = value.detachedCopy
         }
         self.annotations = kept
     }

@@ -47,6 +47,7 @@ public struct ServiceAccountManifests: Sendable {
                 }
             }
             let key = ServiceAccountKey(namespace: document.namespace.isEmpty ? "default" : document.namespace, name: document.name)
+                .detached
             serviceAccounts[key] = ServiceAccountRecord(allAnnotations: annotations, prefix: annotationPrefix)
         case "ConfigMap" where document.name == Self.configMapName:
             let config = document.value["data"]?["config"]
