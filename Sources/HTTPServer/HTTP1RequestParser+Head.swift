@@ -34,29 +34,29 @@ extension HTTP1RequestParser {
         var fields = FramingFields()
         for line in lines {
             let (name, value) = try parseField(head[line])
-            if equalsIgnoringCase(name, "content-length") {
+            if ASCII.equalsIgnoringCase(name, "content-length") {
                 for element in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-                    let length = trimmed(element)
+                    let length = ASCII.trimmed(element)
                     if let first = fields.contentLength {
                         if !first.elementsEqual(length) { fields.contentLengthsDiffer = true }
                     } else {
                         fields.contentLength = length
                     }
                 }
-            } else if equalsIgnoringCase(name, "transfer-encoding") {
-                for element in value.split(separator: UInt8(ascii: ",")) where !trimmed(element).isEmpty {
-                    fields.transferCodings.append(String(decoding: trimmed(element), as: UTF8.self).lowercased())
+            } else if ASCII.equalsIgnoringCase(name, "transfer-encoding") {
+                for element in value.split(separator: UInt8(ascii: ",")) where !ASCII.trimmed(element).isEmpty {
+                    fields.transferCodings.append(String(decoding: ASCII.trimmed(element), as: UTF8.self).lowercased())
                 }
-            } else if equalsIgnoringCase(name, "connection") {
+            } else if ASCII.equalsIgnoringCase(name, "connection") {
                 for element in value.split(separator: UInt8(ascii: ",")) {
-                    let token = trimmed(element)
-                    if equalsIgnoringCase(token, "close") { fields.connectionClose = true }
-                    if equalsIgnoringCase(token, "keep-alive") { fields.connectionKeepAlive = true }
+                    let token = ASCII.trimmed(element)
+                    if ASCII.equalsIgnoringCase(token, "close") { fields.connectionClose = true }
+                    if ASCII.equalsIgnoringCase(token, "keep-alive") { fields.connectionKeepAlive = true }
                 }
-            } else if equalsIgnoringCase(name, "host") {
+            } else if ASCII.equalsIgnoringCase(name, "host") {
                 fields.hostCount += 1
-            } else if equalsIgnoringCase(name, "expect") {
-                fields.expectsContinue = equalsIgnoringCase(value, "100-continue")
+            } else if ASCII.equalsIgnoringCase(name, "expect") {
+                fields.expectsContinue = ASCII.equalsIgnoringCase(value, "100-continue")
             }
             let lowerName = lowercasedString(name)
             headers.appendLowercased(name: lowerName, value: String(decoding: value, as: UTF8.self))
@@ -193,7 +193,7 @@ extension HTTP1RequestParser {
 
     private static func startsWithIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
         bytes.count >= lowercase.utf8CodeUnitCount
-            && equalsIgnoringCase(bytes.prefix(lowercase.utf8CodeUnitCount), lowercase)
+            && ASCII.equalsIgnoringCase(bytes.prefix(lowercase.utf8CodeUnitCount), lowercase)
     }
 
     /// `name: value` with a token name, no space before the colon, and no control characters but HTAB in the
@@ -206,7 +206,7 @@ extension HTTP1RequestParser {
         guard !name.isEmpty, name.allSatisfy(isTokenByte) else {
             throw HTTP1ParseError(.malformedHeader, "invalid header name")
         }
-        let value = trimmed(line[(colon + 1)...])
+        let value = ASCII.trimmed(line[(colon + 1)...])
         guard value.allSatisfy({ ($0 >= 0x20 && $0 != 0x7F) || $0 == UInt8(ascii: "\t") }) else {
             throw HTTP1ParseError(.malformedHeader, "control character in header value")
         }
@@ -258,14 +258,6 @@ extension HTTP1RequestParser {
         }
     }
 
-    /// Without leading and trailing spaces and tabs (optional whitespace).
-    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var start = bytes.startIndex, end = bytes.endIndex
-        while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
-        while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
-        return bytes[start..<end]
-    }
-
     /// A token (ASCII) as a lower-case `String`, built once.
     private static func lowercasedString(_ token: ArraySlice<UInt8>) -> String {
         String(unsafeUninitializedCapacity: token.count) { buffer in
@@ -274,19 +266,5 @@ extension HTTP1RequestParser {
             }
             return token.count
         }
-    }
-
-    /// ASCII case-insensitive comparison with a lower-case literal.
-    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
-        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-        let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
-        var index = bytes.startIndex
-        for wanted in expected {
-            let byte = bytes[index]
-            guard byte == wanted || (wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z") && byte | 0x20 == wanted)
-            else { return false }
-            index += 1
-        }
-        return true
     }
 }

@@ -33,6 +33,16 @@ public struct HTTPHeaders: Sendable, Sequence {
         return fields.first { $0.name == lower }?.value
     }
 
+    /// Whether `content-type` names `mediaType` (given in lower case), ignoring case and parameters such
+    /// as `charset`.
+    public func contentTypeIs(_ mediaType: StaticString) -> Bool {
+        guard var value = self["content-type"] else { return false }
+        return value.withUTF8 { bytes in
+            let end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+            return ASCII.equalsIgnoringCase(ASCII.trimmed(bytes[0..<end]), mediaType)
+        }
+    }
+
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
         fields.makeIterator()
     }

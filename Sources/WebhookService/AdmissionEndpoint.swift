@@ -42,7 +42,7 @@ final class AdmissionEndpoint: HTTPHandler {
     private func mutate(_ request: HTTPRequest, started: ContinuousClock.Instant,
                         respond: @escaping @Sendable (HTTPResponse) -> Void) {
         guard request.method == "POST" else { return respond(.methodNotAllowed(allow: "POST")) }
-        guard Self.isJSON(request.headers["content-type"]) else {
+        guard request.headers.contentTypeIs("application/json") else {
             let given = request.headers["content-type"] ?? "none"
             logger.warning("admission request refused", metadata: ["reason": "unsupported content type", "contentType": "\(given)"])
             return respond(.jsonError(415, "invalid Content-Type \(given), expected application/json"))
@@ -117,26 +117,5 @@ final class AdmissionEndpoint: HTTPHandler {
         if decision.mutated { return .mutated }
         if decision.mode != .none { return .unchanged }
         return recordFound ? .skipped : .serviceAccountMissing
-    }
-
-    /// `application/json`, with parameters such as `charset` allowed; case-insensitive. On bytes: it runs per request.
-    static func isJSON(_ contentType: String?) -> Bool {
-        guard var contentType else { return false }
-        return contentType.withUTF8 { bytes in
-            var start = 0, end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
-            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-            let expected = "application/json".utf8
-            guard end - start == expected.count else { return false }
-            // ASCII lower-casing: letters only differ by 0x20; '/' is compared exactly.
-            var index = start
-            for wanted in expected {
-                let byte = bytes[index]
-                guard byte == wanted || (wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z") && byte | 0x20 == wanted)
-                else { return false }
-                index += 1
-            }
-            return true
-        }
     }
 }

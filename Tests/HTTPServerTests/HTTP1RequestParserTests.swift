@@ -117,6 +117,16 @@ private func error(_ input: String, limits: HTTP1RequestParser.Limits = .init(ma
         #expect(error("GET / HTTP/1.1\r\nHost: x\r\nX: a\r\r\n\r\n")?.kind == .malformedHeader)
     }
 
+    @Test func contentTypeIsComparedWithoutCaseAndParameters() {
+        func headers(_ value: String?) -> HTTPHeaders { HTTPHeaders(value.map { [("Content-Type", $0)] } ?? []) }
+        for accepted in ["application/json", "Application/JSON", " application/json ; charset=utf-8", "application/json;"] {
+            #expect(headers(accepted).contentTypeIs("application/json"), "\(accepted)")
+        }
+        for refused in [nil, "", "application/jsonx", "application/json-patch+json", "text/json", "application /json"] as [String?] {
+            #expect(!headers(refused).contentTypeIs("application/json"), "\(String(describing: refused))")
+        }
+    }
+
     @Test func leadingEmptyLinesAndBareLFAreTolerated() {
         #expect(events("\r\n\r\nGET / HTTP/1.1\nHost: x\n\n") == ["GET / ? 1.1 keepAlive=true body="])
     }
