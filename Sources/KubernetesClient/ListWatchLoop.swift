@@ -26,15 +26,19 @@ final class ListWatchLoop: Sendable {
     private let started = Atomic<Bool>(false)
     /// The server ends each watch after this long (randomized per watch, as client-go does, to spread reconnects).
     let watchTimeoutRange: ClosedRange<Int>
+    /// Runs after each complete LIST, once the parsed pages are freed.
+    let afterList: @Sendable () -> Void
 
     init(client: KubernetesAPIClient, resource: Resource, handler: any ListWatchHandler, logger: Logger,
-         metrics: any KubernetesSourceMetrics, watchTimeoutRange: ClosedRange<Int> = 300...600) {
+         metrics: any KubernetesSourceMetrics, watchTimeoutRange: ClosedRange<Int> = 300...600,
+         afterList: @escaping @Sendable () -> Void = {}) {
         self.client = client
         self.resource = resource
         self.handler = handler
         self.logger = logger
         self.metrics = metrics
         self.watchTimeoutRange = watchTimeoutRange
+        self.afterList = afterList
     }
 
     var hasSynced: Bool { synced.load(ordering: .acquiring) }
@@ -56,6 +60,7 @@ final class ListWatchLoop: Sendable {
             do {
                 if resourceVersion == nil {
                     resourceVersion = try list()
+                    afterList()
                     backoff.reset()
                 }
                 try watch(from: &resourceVersion, backoff: &backoff)

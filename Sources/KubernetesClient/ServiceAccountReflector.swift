@@ -12,13 +12,14 @@ public final class ServiceAccountReflector: Sendable {
         store: ServiceAccountStore,
         annotationPrefix: String,
         logger: Logger,
-        metrics: any KubernetesSourceMetrics = NoKubernetesSourceMetrics()
+        metrics: any KubernetesSourceMetrics = NoKubernetesSourceMetrics(),
+        afterRelist: @escaping @Sendable () -> Void = {}
     ) {
         let handler = StoreHandler(store: store, prefix: annotationPrefix, logger: logger, metrics: metrics)
         loop = ListWatchLoop(
             client: client,
             resource: .init(name: "serviceaccounts", collectionPath: "/api/v1/serviceaccounts"),
-            handler: handler, logger: logger, metrics: metrics)
+            handler: handler, logger: logger, metrics: metrics, afterList: afterRelist)
     }
 
     /// Starts the list/watch thread (once; later calls do nothing).
