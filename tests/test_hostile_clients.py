@@ -196,10 +196,20 @@ def test_descriptor_limit_neither_spins_nor_crashes_and_recovers(start_webhook, 
     finally:
         for sock in held:
             sock.close()
-    # Descriptors free again: new clients are served without a restart.
+    # Descriptors free again: new clients are served without a restart. Connections the test abandoned may still
+    # wait in the listen backlog; while the server drains them it can hit the limit once more and shed the next
+    # pending connection (SECURITY.md), which may be a new client's: so a new client is tried a few times.
     eventually(lambda: open_fds(webhook) <= fds, "the held connections to be closed", webhook)
-    assert serves(webhook)
+    eventually(lambda: serves_or_is_shed(webhook), "a new client to be served", webhook)
     assert webhook.proc.poll() is None
+
+
+def serves_or_is_shed(webhook):
+    """True once `serves` succeeds; False when the connection was reset (shed at the descriptor limit)."""
+    try:
+        return serves(webhook)
+    except (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError):
+        return False
 
 
 # --- Not TLS, or TLS that never finishes ------------------------------------------------------------------------
