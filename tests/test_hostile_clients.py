@@ -115,9 +115,14 @@ def closed_within(sock, seconds):
 
 @pytest.fixture
 def webhook(start_webhook, tmp_path):
+    return start_with_header_timeout(start_webhook, tmp_path, HEADER_TIMEOUT)
+
+
+def start_with_header_timeout(start_webhook, tmp_path, seconds):
+    """The webhook on the test ServiceAccounts, cutting off request heads after `seconds`."""
     manifests = tmp_path / "service-accounts.yaml"
     manifests.write_text(SERVICE_ACCOUNTS)
-    return start_webhook("--service-accounts", str(manifests), "--read-header-timeout", "%ds" % HEADER_TIMEOUT)
+    return start_webhook("--service-accounts", str(manifests), "--read-header-timeout", "%ds" % seconds)
 
 
 # --- Slowloris -----------------------------------------------------------------------------------------------------
@@ -164,10 +169,8 @@ def test_slowloris_a_byte_a_second_is_cut_off_while_others_are_served(webhook, p
 # --- Connection counts and the descriptor limit ------------------------------------------------------------------
 
 def test_two_thousand_idle_tls_connections_bounded_memory_new_clients_served(start_webhook, tmp_path):
-    manifests = tmp_path / "service-accounts.yaml"
-    manifests.write_text(SERVICE_ACCOUNTS)
     # A long header timeout, so the idle connections are held while they are counted.
-    webhook = start_webhook("--service-accounts", str(manifests), "--read-header-timeout", "120s")
+    webhook = start_with_header_timeout(start_webhook, tmp_path, 120)
     resource.setrlimit(resource.RLIMIT_NOFILE, (8192, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
     rss, fds = baseline(webhook)
     context = ssl.create_default_context(cafile=webhook.ca)
@@ -190,9 +193,7 @@ def test_two_thousand_idle_tls_connections_bounded_memory_new_clients_served(sta
 
 
 def test_descriptor_limit_neither_spins_nor_crashes_and_recovers(start_webhook, tmp_path):
-    manifests = tmp_path / "service-accounts.yaml"
-    manifests.write_text(SERVICE_ACCOUNTS)
-    webhook = start_webhook("--service-accounts", str(manifests), "--read-header-timeout", "60s")
+    webhook = start_with_header_timeout(start_webhook, tmp_path, 60)
     rss, fds = baseline(webhook)
     limit = fds + 64
     resource.prlimit(webhook.proc.pid, resource.RLIMIT_NOFILE, (limit, limit))

@@ -44,21 +44,12 @@ public struct JSONByteWriter: @unchecked Sendable {
 
     /// A JSON string literal, quotes included, escaped for any content (UTF-8 passes through as it is).
     public mutating func string(_ text: String) {
-        if let done: Void = text.utf8.withContiguousStorageIfAvailable({ string(utf8: $0) }) { return done }
-        var copy = text
-        copy.withUTF8 { string(utf8: $0) }
+        JSON.withUTF8(of: text) { string(utf8: $0) }
     }
 
     public mutating func string(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         raw(byte: UInt8(ascii: "\""))
-        var runStart = 0
-        while true {
-            let special = ByteScan.firstSpecialByte(in: bytes, from: runStart, stopAtNonASCII: false)
-            if let base = bytes.baseAddress { append(base + runStart, count: special - runStart) }
-            guard special < bytes.count else { break }
-            appendEscaped(bytes[special])
-            runStart = special + 1
-        }
+        JSON.escapedPieces(of: bytes) { append($0.baseAddress!, count: $0.count) }
         raw(byte: UInt8(ascii: "\""))
     }
 
@@ -112,23 +103,6 @@ public struct JSONByteWriter: @unchecked Sendable {
         let larger = Storage(capacity: capacity)
         larger.base.initialize(from: storage.base, count: written)
         storage = larger
-    }
-
-    private mutating func appendEscaped(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""): raw(#"\""#)
-        case UInt8(ascii: "\\"): raw(#"\\"#)
-        case 0x0A: raw(#"\n"#)
-        case 0x0D: raw(#"\r"#)
-        case 0x09: raw(#"\t"#)
-        case 0x08: raw(#"\b"#)
-        case 0x0C: raw(#"\f"#)
-        default:
-            let hex: StaticString = "0123456789abcdef"
-            raw(#"\u00"#)
-            raw(byte: hex.utf8Start[Int(byte >> 4)])
-            raw(byte: hex.utf8Start[Int(byte & 0x0F)])
-        }
     }
 
     /// The bytes' memory: constant once made (growing makes a new one).

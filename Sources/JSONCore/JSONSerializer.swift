@@ -59,44 +59,49 @@ extension JSON {
 
     /// Appends `string` as a JSON string literal (quotes included), escaped for any content.
     public static func writeString(_ string: String, into output: inout [UInt8]) {
-        // Native strings expose their bytes directly; only others (bridged, or odd) take the copying path.
-        let written: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in writeString(utf8: bytes, into: &output) }
-        if written == nil {
-            var copy = string
-            copy.withUTF8 { bytes in writeString(utf8: bytes, into: &output) }
-        }
+        withUTF8(of: string) { writeString(utf8: $0, into: &output) }
     }
 
     /// Appends UTF-8 bytes as a JSON string literal; runs without escapes are copied in one go.
     public static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        var runStart = 0
-        while true {
-            let special = ByteScan.firstSpecialByte(in: bytes, from: runStart, stopAtNonASCII: false)
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<special]))
-            guard special < bytes.count else { break }
-            appendEscaped(bytes[special], to: &output)
-            runStart = special + 1
-        }
+        escapedPieces(of: bytes) { output.append(contentsOf: $0) }
         output.append(UInt8(ascii: "\""))
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// `body` with the string's UTF-8 bytes: native strings expose them directly, others (bridged, odd) are copied.
+    static func withUTF8<Result>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = string
+        return copy.withUTF8(body)
+    }
 
-    private static func appendEscaped(_ byte: UInt8, to output: inout [UInt8]) {
-        switch byte {
-        case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-        case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-        case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-        case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-        case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-        case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-        case ..<0x20:
-            output.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-            output.append(hexDigits[Int(byte >> 4)])
-            output.append(hexDigits[Int(byte & 0x0F)])
-        default: output.append(byte)
+    /// Gives `bytes` escaped for the inside of a JSON string, piece by piece: each run that needs no escape as it
+    /// is (UTF-8 included), and each escape sequence. Shared by both writers (`[UInt8]` and `JSONByteWriter`).
+    static func escapedPieces(of bytes: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var runStart = 0
+        while true {
+            let special = ByteScan.firstSpecialByte(in: bytes, from: runStart, stopAtNonASCII: false)
+            if special > runStart { emit(UnsafeBufferPointer(rebasing: bytes[runStart..<special])) }
+            guard special < bytes.count else { return }
+            var sequence: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0x5C, 0, 0, 0, 0, 0)  // a backslash, then...
+            let length: Int
+            switch bytes[special] {
+            case UInt8(ascii: "\""): sequence.1 = UInt8(ascii: "\""); length = 2
+            case UInt8(ascii: "\\"): sequence.1 = UInt8(ascii: "\\"); length = 2
+            case 0x0A: sequence.1 = UInt8(ascii: "n"); length = 2
+            case 0x0D: sequence.1 = UInt8(ascii: "r"); length = 2
+            case 0x09: sequence.1 = UInt8(ascii: "t"); length = 2
+            case 0x08: sequence.1 = UInt8(ascii: "b"); length = 2
+            case 0x0C: sequence.1 = UInt8(ascii: "f"); length = 2
+            case let control:  // the other control characters: \u00XX
+                let hex: StaticString = "0123456789abcdef"
+                sequence = (0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                            hex.utf8Start[Int(control >> 4)], hex.utf8Start[Int(control & 0x0F)])
+                length = 6
+            }
+            withUnsafeBytes(of: &sequence) { emit(UnsafeBufferPointer(start: $0.bindMemory(to: UInt8.self).baseAddress, count: length)) }
+            runStart = special + 1
         }
     }
 }

@@ -1,4 +1,5 @@
 import JSONCore
+import Locking
 import Logging
 import Synchronization
 
@@ -45,7 +46,7 @@ final class ListWatchLoop: Sendable {
 
     func start() {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        if !Thread.detach({ self.run() }) {
+        if !DetachedThread.start({ self.run() }) {
             logger.critical("cannot start a thread to watch \(resource.name)")
         }
     }

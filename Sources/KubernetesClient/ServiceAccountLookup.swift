@@ -1,7 +1,7 @@
 import JSONCore
+import Locking
 import Logging
 import PodIdentity
-import Locking
 
 /// The cache-miss path. Every pod that reaches the webhook has an existing ServiceAccount (the API server's
 /// ServiceAccount admission checks first), so a miss means the watch lags: GET the ServiceAccount directly,
@@ -92,8 +92,8 @@ public final class ServiceAccountLookup: Sendable {
         case .immediate(let result, let outcome):
             finish(result, outcome: outcome, completions: [completion])
         case .fetch(let wait):
-            let started = Thread.detach { [self] in
-                if wait > .zero { Thread.sleep(wait) }
+            let started = DetachedThread.start { [self] in
+                if wait > .zero { DetachedThread.sleep(wait) }
                 let (result, outcome) = fetch(key, deadline: deadline)
                 complete(key, result, outcome)
             }

@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// Set once to make blocking loops (socket waits, backoff pauses) return promptly.
@@ -18,7 +19,7 @@ public final class StopSignal: Sendable {
         while !isStopped {
             let left = ContinuousClock.now.duration(to: deadline)
             if left <= .zero { return true }
-            Thread.sleep(min(left, Self.pollSlice))
+            DetachedThread.sleep(min(left, Self.pollSlice))
         }
         return false
     }

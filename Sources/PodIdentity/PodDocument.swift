@@ -181,25 +181,22 @@ extension PodDocument {
 
     /// True at an object (left for the caller to read); false at `null` (skipped); otherwise a type error.
     private static func enterObject(_ reader: inout JSONReader, _ field: @autoclosure () -> String) throws -> Bool {
-        switch try reader.kind() {
-        case .object: return true
-        case .null:
-            try reader.skipValue()
-            return false
-        case let other:
-            throw PodDecodingError(field: field(), reason: "expected an object, got \(other.typeName)")
-        }
+        try enter(.object, "an object", &reader, field())
     }
 
     private static func enterArray(_ reader: inout JSONReader, _ field: @autoclosure () -> String) throws -> Bool {
-        switch try reader.kind() {
-        case .array: return true
-        case .null:
-            try reader.skipValue()
-            return false
-        case let other:
-            throw PodDecodingError(field: field(), reason: "expected an array, got \(other.typeName)")
+        try enter(.array, "an array", &reader, field())
+    }
+
+    private static func enter(_ expected: JSONReader.Kind, _ description: String, _ reader: inout JSONReader,
+                              _ field: @autoclosure () -> String) throws -> Bool {
+        let kind = try reader.kind()
+        if kind == expected { return true }
+        guard kind == .null else {
+            throw PodDecodingError(field: field(), reason: "expected \(description), got \(kind.typeName)")
         }
+        try reader.skipValue()
+        return false
     }
 
     private static func optionalString(_ reader: inout JSONReader, _ field: @autoclosure () -> String) throws -> String? {

@@ -1,8 +1,11 @@
+#if canImport(Glibc)
 import Glibc
+#endif
 
-/// Minimal detached threads on pthreads: the blocking LIST/WATCH/GET loops each get their own,
-/// so they never occupy the admission server's threads or Swift's cooperative pool.
-enum Thread {
+/// Plain detached pthreads for the background loops (file polling, Kubernetes list/watch, lookups): they block,
+/// so they never take the event loops or Swift's cooperative pool, whose executor needs descriptors lazily and
+/// traps when the process has none left.
+public enum DetachedThread {
     private final class Body {
         let run: @Sendable () -> Void
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
@@ -10,7 +13,7 @@ enum Thread {
 
     /// False when the system refuses a new thread (resource limits): the caller reports a failure.
     @discardableResult
-    static func detach(_ run: @escaping @Sendable () -> Void) -> Bool {
+    public static func start(_ run: @escaping @Sendable () -> Void) -> Bool {
         let context = Unmanaged.passRetained(Body(run)).toOpaque()
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, { raw in
@@ -25,7 +28,8 @@ enum Thread {
         return true
     }
 
-    static func sleep(_ duration: Duration) {
+    /// Sleeps the calling thread for `duration` (resumed after signals).
+    public static func sleep(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
         var remaining = timespec()
