@@ -10,11 +10,7 @@ import pytest
 SERVICE_ACCOUNT = """\
 apiVersion: v1
 kind: ServiceAccount
-metadata:
-  name: reader
-  namespace: team-a
-  annotations:
-    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+metadata: {name: tls-handshakes, namespace: default}
 """
 
 
