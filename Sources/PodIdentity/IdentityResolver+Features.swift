@@ -6,8 +6,12 @@ extension IdentityResolver {
     mutating func resolveFeatures(of identity: inout ResolvedIdentity, record: ServiceAccountRecord?, pod: PodDocument) {
         let saAnnotations = record?.annotations ?? [:]
         var features = MutationFeatures()
-        let containerNames = Set((pod.containers + pod.initContainers).map(\.name))
-        features.selection = selection(saAnnotations, pod: pod, containerNames: containerNames)
+        // Only the annotations that name containers need the set of names: most pods use none of them.
+        lazy var containerNames = Set((pod.containers + pod.initContainers).map(\.name))
+        if pod.annotations[mutator.skipContainersAnnotation] != nil || pod.annotations[mutator.includeContainersAnnotation] != nil
+            || saAnnotations["skip-containers"] != nil || saAnnotations["include-containers"] != nil {
+            features.selection = selection(saAnnotations, pod: pod, containerNames: containerNames)
+        }
         features.region = region(saAnnotations, pod: pod)
         features.endpointURL = endpointURL(saAnnotations)
         switch identity.credentials {
@@ -15,9 +19,11 @@ extension IdentityResolver {
             for name in ["container-role-arns", "target-role-arn", "role-session-name"] where saAnnotations[name] != nil {
                 warnings.append("service account annotation \(prefix)/\(name) is ignored in container-credentials mode")
             }
-            features.ipv6CredentialsEndpoint = CredentialsURISyntax.hasIPv6Host(mutator.settings.containerCredentials.fullURI)
+            features.ipv6CredentialsEndpoint = mutator.ipv6CredentialsEndpoint
         case .webIdentity(let role):
-            features.containerRoleARNs = containerRoles(saAnnotations, containerNames: containerNames)
+            if saAnnotations["container-role-arns"] != nil {
+                features.containerRoleARNs = containerRoles(saAnnotations, containerNames: containerNames)
+            }
             features.roleSessionName = roleSessionName(saAnnotations)
             features.roleChain = roleChain(saAnnotations, sourceRole: role, region: features.region?.value, windows: pod.isWindows)
         }
@@ -69,13 +75,18 @@ extension IdentityResolver {
     /// Pod annotation, else ServiceAccount annotation, else `--aws-default-region`.
     private mutating func region(_ saAnnotations: [String: String], pod: PodDocument) -> MutationFeatures.Setting? {
         let key = mutator.regionAnnotation
-        for (value, source) in [(pod.annotations[key], "pod annotation \(key)"), (saAnnotations["region"], "service account annotation \(key)")] {
-            guard let value else { continue }
-            if RegionSyntax.isRegion(value) { return MutationFeatures.Setting(value: value, source: source) }
-            warnings.append("\(source) \"\(value)\" is not a region name (e.g. us-west-2); ignored")
+        if let value = pod.annotations[key], let setting = checkedRegion(value, source: "pod annotation \(key)") { return setting }
+        if let value = saAnnotations["region"], let setting = checkedRegion(value, source: "service account annotation \(key)") {
+            return setting
         }
         let flag = mutator.settings.awsDefaultRegion
         return flag.isEmpty ? nil : MutationFeatures.Setting(value: flag, source: "--aws-default-region")
+    }
+
+    private mutating func checkedRegion(_ value: String, source: @autoclosure () -> String) -> MutationFeatures.Setting? {
+        if RegionSyntax.isRegion(value) { return MutationFeatures.Setting(value: value, source: source()) }
+        warnings.append("\(source()) \"\(value)\" is not a region name (e.g. us-west-2); ignored")
+        return nil
     }
 
     /// ServiceAccount annotation `endpoint-url` (upstream PR #302), else `--endpoint-url`.

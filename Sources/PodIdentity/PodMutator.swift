@@ -17,6 +17,8 @@ public final class PodMutator: Sendable {
     let awsConfigAnnotation: String
     let awsConfigAnnotationPointer: String
     let awsConfigAnnotationFieldPath: String
+    /// The container-credentials URI's host is an IPv6 literal (then `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6`).
+    let ipv6CredentialsEndpoint: Bool
 
     public init(settings: MutationSettings, jitter: ExpirationJitter = .system) {
         self.settings = settings
@@ -28,6 +30,7 @@ public final class PodMutator: Sendable {
         regionAnnotation = settings.annotationPrefix + "/region"
         awsConfigAnnotation = settings.annotationPrefix + "/aws-config"
         awsConfigAnnotationPointer = "/metadata/annotations/" + JSONPointer.escape(awsConfigAnnotation)
+        ipv6CredentialsEndpoint = CredentialsURISyntax.hasIPv6Host(settings.containerCredentials.fullURI)
         awsConfigAnnotationFieldPath = "metadata.annotations['\(awsConfigAnnotation)']"
     }
 
