@@ -25,6 +25,13 @@ extension IdentityResolver {
                 features.containerRoleARNs = containerRoles(saAnnotations, containerNames: containerNames)
             }
             features.roleSessionName = roleSessionName(saAnnotations)
+            if features.roleSessionName != nil {
+                // STS refuses session names over 64 characters; generated names add 5 to generateName.
+                let length = pod.name.isEmpty ? pod.generateName.count + 5 : pod.name.count
+                if length > 64 {
+                    warnings.append("pod name \"\(pod.displayName)\" is longer than the 64 characters STS allows as AWS_ROLE_SESSION_NAME; AssumeRoleWithWebIdentity will fail")
+                }
+            }
             features.roleChain = roleChain(saAnnotations, sourceRole: role, region: features.region?.value, windows: pod.isWindows)
         }
         identity.features = features

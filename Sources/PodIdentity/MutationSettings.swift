@@ -36,6 +36,9 @@ public struct MutationSettings: Sendable, Equatable {
 
 /// `--compose-role-arn` with `--aws-partition` and `--aws-account-id`.
 public struct RoleARNComposition: Sendable, Equatable {
+    /// `--aws-partition`'s default.
+    public static let defaultPartition = "aws"
+
     public var partition: String
     public var accountID: String
 

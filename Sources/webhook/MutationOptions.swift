@@ -25,10 +25,10 @@ struct MutationOptions: ParsableArguments {
     var stsRegionalEndpoint = defaults.stsRegionalEndpoint
 
     @Flag(inversion: .prefixedNo, help: "Turn role names without 'arn:' into role ARNs (needs --aws-account-id).")
-    var composeRoleArn = defaults.roleARNComposition != nil
+    var composeRoleArn = false  // off: MutationSettings().roleARNComposition is nil
 
     @Option(help: "Partition of composed role ARNs.")
-    var awsPartition = "aws"
+    var awsPartition = RoleARNComposition.defaultPartition
 
     @Option(help: "12-digit account of composed role ARNs.")
     var awsAccountId: String?
