@@ -4,12 +4,14 @@ import JSONCore
 /// (`response.warnings`) and is ignored; nothing here denies a pod.
 extension IdentityResolver {
     mutating func resolveFeatures(of identity: inout ResolvedIdentity, record: ServiceAccountRecord?, pod: PodDocument) {
-        let saAnnotations = record?.annotations ?? [:]
+        // Most ServiceAccounts carry only upstream's keys: a few comparisons then spare every hashed lookup below.
+        let saAnnotations = AnnotationLookup(record.map(\.annotations) ?? [:])
         var features = MutationFeatures()
         // Only the annotations that name containers need the set of names: most pods use none of them.
         lazy var containerNames = Set((pod.containers + pod.initContainers).map(\.name))
-        if pod.annotations[mutator.skipContainersAnnotation] != nil || pod.annotations[mutator.includeContainersAnnotation] != nil
-            || saAnnotations["skip-containers"] != nil || saAnnotations["include-containers"] != nil {
+        let podSelects = !pod.annotations.isEmpty
+            && (pod.annotations[mutator.skipContainersAnnotation] != nil || pod.annotations[mutator.includeContainersAnnotation] != nil)
+        if podSelects || saAnnotations["skip-containers"] != nil || saAnnotations["include-containers"] != nil {
             features.selection = selection(saAnnotations, pod: pod, containerNames: containerNames)
         }
         features.region = region(saAnnotations, pod: pod)
@@ -37,9 +39,23 @@ extension IdentityResolver {
         identity.features = features
     }
 
+    /// A ServiceAccount's annotations as the additions read them: empty (no lookup at all) when it has only upstream's.
+    struct AnnotationLookup {
+        private let annotations: [String: String]
+
+        init(_ annotations: [String: String]) {
+            let upstreamOnly = annotations.keys.allSatisfy { key in
+                key == "role-arn" || key == "audience" || key == "sts-regional-endpoints" || key == "token-expiration"
+            }
+            self.annotations = upstreamOnly ? [:] : annotations
+        }
+
+        subscript(_ key: String) -> String? { annotations.isEmpty ? nil : annotations[key] }
+    }
+
     // MARK: Container selection
 
-    private mutating func selection(_ saAnnotations: [String: String], pod: PodDocument, containerNames: Set<String>) -> ContainerSelection {
+    private mutating func selection(_ saAnnotations: AnnotationLookup, pod: PodDocument, containerNames: Set<String>) -> ContainerSelection {
         var selection = ContainerSelection()
         selection.skip = containerList("skip-containers", podKey: mutator.skipContainersAnnotation, saAnnotations, pod: pod,
                                        containerNames: containerNames, fallback: "no container skipped")
@@ -54,7 +70,7 @@ extension IdentityResolver {
     }
 
     /// The pod's annotation, else the ServiceAccount's: Go `encoding/csv`'s first record, as upstream reads `skip-containers`.
-    private mutating func containerList(_ name: String, podKey: String, _ saAnnotations: [String: String], pod: PodDocument,
+    private mutating func containerList(_ name: String, podKey: String, _ saAnnotations: AnnotationLookup, pod: PodDocument,
                                         containerNames: Set<String>, fallback: String) -> ContainerSelection.List? {
         let (value, source): (String, String)
         if let podValue = pod.annotations[podKey] {
@@ -80,9 +96,9 @@ extension IdentityResolver {
     // MARK: Region and endpoint
 
     /// Pod annotation, else ServiceAccount annotation, else `--aws-default-region`.
-    private mutating func region(_ saAnnotations: [String: String], pod: PodDocument) -> MutationFeatures.Setting? {
+    private mutating func region(_ saAnnotations: AnnotationLookup, pod: PodDocument) -> MutationFeatures.Setting? {
         let key = mutator.regionAnnotation
-        if let value = pod.annotations[key], let setting = checkedRegion(value, source: "pod annotation \(key)") { return setting }
+        if !pod.annotations.isEmpty, let value = pod.annotations[key], let setting = checkedRegion(value, source: "pod annotation \(key)") { return setting }
         if let value = saAnnotations["region"], let setting = checkedRegion(value, source: "service account annotation \(key)") {
             return setting
         }
@@ -97,7 +113,7 @@ extension IdentityResolver {
     }
 
     /// ServiceAccount annotation `endpoint-url` (upstream PR #302), else `--endpoint-url`.
-    private mutating func endpointURL(_ saAnnotations: [String: String]) -> MutationFeatures.Setting? {
+    private mutating func endpointURL(_ saAnnotations: AnnotationLookup) -> MutationFeatures.Setting? {
         if let value = saAnnotations["endpoint-url"] {
             if let problem = EndpointURLSyntax.problem(value) {
                 warnings.append("service account annotation \(prefix)/endpoint-url \"\(value)\" \(problem); ignored")
@@ -112,7 +128,7 @@ extension IdentityResolver {
     // MARK: Web identity additions
 
     /// `container-role-arns`: a JSON object from container name to role ARN.
-    private mutating func containerRoles(_ saAnnotations: [String: String], containerNames: Set<String>) -> [String: String] {
+    private mutating func containerRoles(_ saAnnotations: AnnotationLookup, containerNames: Set<String>) -> [String: String] {
         guard let text = saAnnotations["container-role-arns"] else { return [:] }
         let source = "service account annotation \(prefix)/container-role-arns"
         guard let document = try? JSON.parse(text), let object = document.object else {
@@ -135,7 +151,7 @@ extension IdentityResolver {
     }
 
     /// `--inject-role-session-name`, or the ServiceAccount's `role-session-name: pod-name` (`none` turns the flag off).
-    private mutating func roleSessionName(_ saAnnotations: [String: String]) -> MutationFeatures.Setting? {
+    private mutating func roleSessionName(_ saAnnotations: AnnotationLookup) -> MutationFeatures.Setting? {
         let flag: MutationFeatures.Setting? = mutator.settings.injectRoleSessionName
             ? MutationFeatures.Setting(value: "pod-name", source: "--inject-role-session-name") : nil
         guard let value = saAnnotations["role-session-name"] else { return flag }
@@ -149,7 +165,7 @@ extension IdentityResolver {
     }
 
     /// `target-role-arn` and `external-id`. Every value goes into a config file, so none may hold a line break.
-    private mutating func roleChain(_ saAnnotations: [String: String], sourceRole: String?, region: String?,
+    private mutating func roleChain(_ saAnnotations: AnnotationLookup, sourceRole: String?, region: String?,
                                     windows: Bool) -> RoleChain? {
         let externalID = saAnnotations["external-id"]
         guard let target = saAnnotations["target-role-arn"] else {
