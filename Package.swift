@@ -52,6 +52,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        .target(name: "HTTPClient", dependencies: ["TLSSupport", "Locking"], swiftSettings: swiftSettings),
         .target(
             name: "ServiceAccountSources",
             dependencies: [
@@ -63,7 +64,7 @@ let package = Package(
         .target(
             name: "KubernetesClient",
             dependencies: [
-                "JSONCore", "PodIdentity", "TLSSupport", "COpenSSL", "CWebhookShims", "FileSystem", "Locking",
+                "JSONCore", "PodIdentity", "HTTPClient", "TLSSupport", "FileSystem", "Locking",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -107,6 +108,7 @@ let package = Package(
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TLSSupport", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity", "Locking"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TLSSupport", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "PodIdentity"], swiftSettings: swiftSettings),
         .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit"], swiftSettings: swiftSettings),
         .testTarget(name: "WebhookServiceTests", dependencies: ["WebhookService"], swiftSettings: swiftSettings),
