@@ -69,7 +69,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "COpenSSL", "CWebhookShims", "FileSystem"], swiftSettings: swiftSettings),
+        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "COpenSSL", "TLSSupport", "FileSystem"], swiftSettings: swiftSettings),
 
         // Wiring: routes, handlers, metrics, configuration.
         .target(
