@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "ServiceAccountSources",
             dependencies: [
-                "JSONCore", "PodIdentity", "FileSystem", "Locking",
+                "JSONCore", "PodIdentity", "KubernetesClient", "FileSystem", "Locking",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "KubernetesClient",
             dependencies: [
-                "JSONCore", "PodIdentity", "HTTPClient", "TLSSupport", "FileSystem", "Locking",
+                "JSONCore", "HTTPClient", "TLSSupport", "FileSystem", "Locking",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -107,9 +107,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TLSSupport", "Locking"], swiftSettings: swiftSettings),
-        .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity", "Locking"], swiftSettings: swiftSettings),
+        .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity", "JSONCore", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TLSSupport", "Locking"], swiftSettings: swiftSettings),
-        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "PodIdentity"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "JSONCore"], swiftSettings: swiftSettings),
         .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit"], swiftSettings: swiftSettings),
         .testTarget(name: "WebhookServiceTests", dependencies: ["WebhookService"], swiftSettings: swiftSettings),
     ]
