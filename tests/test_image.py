@@ -23,7 +23,7 @@ import httpx
 import jsonpatch
 import pytest
 
-from conftest import ROOT, free_port
+from conftest import ROOT, WebhookEndpoints, free_port
 from fake_apiserver import FakeAPIServer
 from test_chart import APP_VERSION, NAMESPACE as RELEASE_NAMESPACE, container, find, helm, render  # noqa: F401
 from test_kube_source import review
@@ -207,7 +207,7 @@ class SecretVolume:
         return str(self.path / "ca.crt")
 
 
-class ImageWebhook:
+class ImageWebhook(WebhookEndpoints):
     """The image running as the chart's Deployment runs it."""
 
     def __init__(self, image, deployment, volume, api, certs, tmp_path):
@@ -254,14 +254,6 @@ class ImageWebhook:
             flags.append("--read-only-tmpfs=false")  # podman would mount writable /tmp, /var/tmp and /run; a pod has none
         return flags  # seccomp RuntimeDefault: the engine's default profile
 
-    @property
-    def url(self):
-        return "https://127.0.0.1:%d" % self.port
-
-    @property
-    def metrics_url(self):
-        return "http://127.0.0.1:%d" % self.metrics_port
-
     def state(self):
         [inspected] = json.loads(engine("container", "inspect", self.name).stdout)
         return inspected["State"]
@@ -275,12 +267,6 @@ class ImageWebhook:
     def logs(self):
         result = engine("logs", self.name, check=False)
         return result.stdout + result.stderr
-
-    def readyz(self):
-        try:
-            return httpx.get(self.metrics_url + "/readyz", timeout=2).status_code
-        except httpx.HTTPError:
-            return None
 
     def wait_for(self, predicate, what):
         poll(predicate, what, failed=self.exited)
