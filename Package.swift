@@ -1,6 +1,8 @@
 // swift-tools-version:6.2
 // The dependency arrows point one way:
 //   JSONCore <- PodIdentity (pure mutation logic) <- Admission (codec)
+//   JSONCore <- TrustPolicyRules (pure trust-policy merge) <- IRSAToolkit
+//   AWSCore (pure: SigV4, endpoints, XML/INI readers, credential-source choice)
 //            <- ServiceAccountSources / KubernetesClient / HTTPServer / IRSAToolkit
 //            <- WebhookService (wiring) <- webhook (CLI)
 import PackageDescription
@@ -39,6 +41,10 @@ let package = Package(
         .target(name: "JSONCore", swiftSettings: swiftSettings),
         .target(name: "PodIdentity", dependencies: ["JSONCore", "Locking"], swiftSettings: swiftSettings),
         .target(name: "Admission", dependencies: ["JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
+        // The trust-policy merge and checks (shared by `webhook setup role` and the trust controller).
+        .target(name: "TrustPolicyRules", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
+        // AWS without I/O: SigV4 (hashes from libcrypto), endpoints, XML and INI readers, credential-source choice, retry rules.
+        .target(name: "AWSCore", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
 
         // I/O: TLS, HTTP server, ServiceAccount sources, Kubernetes API client, IRSA toolkit.
         .target(
@@ -68,7 +74,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "COpenSSL", "CWebhookShims", "FileSystem"], swiftSettings: swiftSettings),
+        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "TrustPolicyRules", "COpenSSL", "CWebhookShims", "FileSystem"], swiftSettings: swiftSettings),
 
         // Wiring: routes, handlers, metrics, configuration.
         .target(
@@ -109,6 +115,9 @@ let package = Package(
         .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "PodIdentity"], swiftSettings: swiftSettings),
         .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustPolicyRulesTests", dependencies: ["TrustPolicyRules", "JSONCore"], resources: [.copy("Cases")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Answers")], swiftSettings: swiftSettings),
         .testTarget(name: "WebhookServiceTests", dependencies: ["WebhookService"], swiftSettings: swiftSettings),
     ]
 )
