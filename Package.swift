@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "webhook",
             dependencies: [
-                "WebhookService", "IRSAToolkit", "Admission", "PodIdentity", "ServiceAccountSources", "FileSystem",
+                "WebhookService", "IRSAToolkit", "AWSCore", "JSONCore", "Admission", "PodIdentity", "ServiceAccountSources", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
