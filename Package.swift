@@ -45,6 +45,9 @@ let package = Package(
         .target(name: "TrustPolicyRules", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
         // AWS without I/O: SigV4 (hashes from libcrypto), endpoints, XML and INI readers, credential-source choice, retry rules.
         .target(name: "AWSCore", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // AWS calls over the one outbound HTTP client: signing, retries, errors, the credential chain, IAM/STS/S3.
+        .target(name: "AWSClient", dependencies: ["AWSCore", "HTTPClient", "TLSSupport", "JSONCore", "FileSystem", "Locking"],
+                swiftSettings: swiftSettings),
 
         // I/O: TLS, HTTP server, ServiceAccount sources, Kubernetes API client, IRSA toolkit.
         .target(
@@ -58,6 +61,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        .target(name: "HTTPClient", dependencies: ["TLSSupport", "Locking"], swiftSettings: swiftSettings),
         .target(
             name: "ServiceAccountSources",
             dependencies: [
@@ -69,12 +73,12 @@ let package = Package(
         .target(
             name: "KubernetesClient",
             dependencies: [
-                "JSONCore", "PodIdentity", "TLSSupport", "COpenSSL", "CWebhookShims", "FileSystem", "Locking",
+                "JSONCore", "PodIdentity", "HTTPClient", "TLSSupport", "FileSystem", "Locking",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "TrustPolicyRules", "COpenSSL", "CWebhookShims", "FileSystem"], swiftSettings: swiftSettings),
+        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "TrustPolicyRules", "COpenSSL", "TLSSupport", "FileSystem"], swiftSettings: swiftSettings),
 
         // Wiring: routes, handlers, metrics, configuration.
         .target(
@@ -90,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "webhook",
             dependencies: [
-                "WebhookService", "IRSAToolkit", "AWSCore", "JSONCore", "Admission", "PodIdentity", "ServiceAccountSources", "FileSystem",
+                "WebhookService", "IRSAToolkit", "AWSCore", "AWSClient", "TrustPolicyRules", "TLSSupport", "JSONCore", "Admission", "PodIdentity", "ServiceAccountSources", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -113,6 +117,7 @@ let package = Package(
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TLSSupport", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity", "Locking"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TLSSupport", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "PodIdentity"], swiftSettings: swiftSettings),
         .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustPolicyRulesTests", dependencies: ["TrustPolicyRules", "JSONCore"], resources: [.copy("Cases")],

@@ -87,10 +87,8 @@ public final class TLSServerContext: @unchecked Sendable {
     private static func withMemoryBIO<T>(_ bytes: [UInt8], _ body: (OpaquePointer) throws(TLSSettingsError) -> T)
         throws(TLSSettingsError) -> T
     {
-        let bio: OpaquePointer? = bytes.withUnsafeBytes { BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }
-        guard let bio else { throw .contextCreationFailed("BIO_new_mem_buf failed") }
-        defer { BIO_free(bio) }
-        return try body(bio)
+        guard let value = try OpenSSLMemoryBIO.reading(bytes, body) else { throw .contextCreationFailed("BIO_new_mem_buf failed") }
+        return value
     }
 
     /// A passphrase callback that refuses: an encrypted key must fail, never prompt on a terminal.
