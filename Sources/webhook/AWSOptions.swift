@@ -41,13 +41,14 @@ struct AWSOptions: ParsableArguments {
         let source = try CredentialSource.resolve(environment: environment, shared: shared, profileName: profile)
         let credentials = CredentialProvider(source: source, http: http, stsEndpoint: try resolver.endpoint(for: .sts))
         let sender = AWSRequestSender(http: http, credentials: credentials)
-        return AWSSession(resolver: resolver, sender: sender, dryRun: dryRun)
+        return AWSSession(resolver: resolver, sender: sender, credentialSource: source, dryRun: dryRun)
     }
 }
 
 struct AWSSession {
     let resolver: AWSEndpointResolver
     let sender: AWSRequestSender
+    let credentialSource: CredentialSource
     let dryRun: Bool
 
     var partition: AWSPartition { resolver.partition }
@@ -56,9 +57,11 @@ struct AWSSession {
 
     /// The caller's account (STS GetCallerIdentity), for the provider ARN.
     func accountID() throws -> String {
-        guard let account = try sts().call("GetCallerIdentity", []).string("Account") else {
+        let identity = try sts().call("GetCallerIdentity", [])
+        guard let account = identity.string("Account") else {
             throw ValidationError("STS GetCallerIdentity answered without an Account")
         }
+        print("caller: \(identity.string("Arn") ?? account) (credentials from \(credentialSource))")
         return account
     }
 
