@@ -51,7 +51,8 @@ def test_oidc_provider_is_created_once_then_left_alone(webhook_bin, moto, tmp_pa
     assert {"Key": "managed-by", "Value": "pod-identity-webhook"} in provider["Tags"]
     second = run(webhook_bin, env, "oidc-provider", "--issuer", ISSUER, "--thumbprint", "9e99a48a9960b14926bb7f3b02e22da2b0ab7280")
     assert second.returncode == 0, second.stderr
-    assert second.stdout.startswith("unchanged:"), second.stdout
+    assert "\nunchanged: " + PROVIDER_ARN in second.stdout and "Create" not in second.stdout, second.stdout
+    assert second.stdout.startswith("caller: arn:aws:iam::123456789012:user/admin (credentials from environment"), second.stdout
     cli = subprocess.run([sys.executable, "-m", "awscli", "iam", "list-open-id-connect-providers", "--endpoint-url", moto.url, "--output", "json"],
                          env=env, capture_output=True, text=True, timeout=60)
     assert cli.returncode == 0, cli.stderr
