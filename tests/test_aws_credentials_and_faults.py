@@ -1,6 +1,7 @@
 """The credential chain (each source alone, and precedence) and fault handling (retries within the deadline,
 4xx never retried, an unreachable endpoint named) of the AWS client, through `webhook setup oidc-provider --dry-run`,
 which reads (STS GetCallerIdentity, IAM GetOpenIDConnectProvider) and writes nothing."""
+import datetime
 import http.server
 import json
 import os
@@ -98,6 +99,26 @@ def test_container_credentials_with_the_authorization_token_file(webhook_bin, ch
         endpoint.stop()
 
 
+@pytest.mark.parametrize("expires_in, fetches", [(3600, 1), (120, 2)])
+def test_temporary_credentials_are_cached_and_refreshed_ahead_of_expiry(webhook_bin, checked_moto, tmp_path, expires_in, fetches):
+    """Two AWS calls per run: credentials valid for an hour are fetched once; credentials within the five-minute
+    refresh window are fetched again before the second call."""
+    key_id, secret = checked_moto.key
+    token_file = tmp_path / "token"
+    token_file.write_text("projected-token-value")
+    expiry = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=expires_in)
+    endpoint = CredentialsEndpoint(str(token_file), lambda: {"AccessKeyId": key_id, "SecretAccessKey": secret, "Token": None,
+                                                             "Expiration": expiry.strftime("%Y-%m-%dT%H:%M:%SZ")}).start()
+    try:
+        env = dict(base_env(tmp_path, checked_moto.url), AWS_CONTAINER_CREDENTIALS_FULL_URI=endpoint.url,
+                   AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=str(token_file))
+        result = dry_run(webhook_bin, env)
+        assert result.returncode == 0, result.stderr
+        assert len(endpoint.requests) == fetches
+    finally:
+        endpoint.stop()
+
+
 def test_web_identity_through_motos_sts(webhook_bin, tmp_path):
     # moto cannot check signatures and accept unsigned AssumeRoleWithWebIdentity at once: a moto without checks.
     server = MotoServer(free_port(), tmp_path / "moto.log")
@@ -118,8 +139,8 @@ def test_web_identity_through_motos_sts(webhook_bin, tmp_path):
 class FaultyAWS:
     """Answers STS/IAM Query calls: the first `faults` calls get `fault` (status, code), then success."""
 
-    def __init__(self, fault, faults):
-        self.fault, self.faults, self.calls = fault, faults, []
+    def __init__(self, fault, faults, provider=False):
+        self.fault, self.faults, self.calls, self.provider, self.bodies = fault, faults, [], provider, []
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -134,6 +155,13 @@ class FaultyAWS:
                     status, code = outer.fault
                     self.answer(status, f"<ErrorResponse><Error><Code>{code}</Code><Message>injected</Message></Error>"
                                         f"<RequestId>req-{len(outer.calls)}</RequestId></ErrorResponse>")
+                elif action == "GetOpenIDConnectProvider" and outer.provider:
+                    self.answer(200, "<GetOpenIDConnectProviderResponse><GetOpenIDConnectProviderResult><Url>oidc.example.com/id/C1</Url>"
+                                     "<ClientIDList><member>sts.amazonaws.com</member></ClientIDList><ThumbprintList/>"
+                                     "</GetOpenIDConnectProviderResult></GetOpenIDConnectProviderResponse>")
+                elif action == "AddClientIDToOpenIDConnectProvider":
+                    outer.bodies.append(urllib.parse.parse_qs(body))
+                    self.answer(200, "<AddClientIDToOpenIDConnectProviderResponse/>")
                 elif action == "GetCallerIdentity":
                     self.answer(200, "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/x</Arn>"
                                      "<Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>")
@@ -192,3 +220,18 @@ def test_an_unreachable_endpoint_fails_naming_it(webhook_bin, tmp_path):
     assert result.returncode != 0
     assert f"127.0.0.1:{port}" in result.stderr and "GetCallerIdentity" in result.stderr, result.stderr
     assert time.monotonic() - start < 60
+
+
+def test_missing_client_ids_are_added_to_an_existing_provider(webhook_bin, tmp_path):
+    # moto 5.2 has no AddClientIDToOpenIDConnectProvider (HTTP 500): a fake IAM that knows the provider.
+    aws = FaultyAWS((500, "unused"), faults=0, provider=True)
+    try:
+        args = ["--client-id", "sts.amazonaws.com", "--client-id", "my-tool"]
+        result = subprocess.run([webhook_bin, "setup", "oidc-provider", "--issuer", ISSUER, *args],
+                                env=dict(base_env(tmp_path, aws.url), **KEYS), capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert aws.calls == ["GetCallerIdentity", "GetOpenIDConnectProvider", "AddClientIDToOpenIDConnectProvider"]
+        assert aws.bodies[0]["ClientID"] == ["my-tool"]
+        assert aws.bodies[0]["OpenIDConnectProviderArn"] == ["arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/C1"]
+    finally:
+        aws.stop()
