@@ -8,6 +8,7 @@
 //   JSONCore <- TrustPolicyRules (pure trust-policy merge) <- IRSAToolkit, webhook
 //   COpenSSL <- AWSCore (SigV4, endpoints, XML/INI readers, credential-source choice; no I/O)
 //   AWSCore, HTTPClient <- AWSClient (signed calls, retries, credential chain) <- webhook (setup commands)
+//   KubernetesClient <- webhook (setup --annotate: ServiceAccount merge PATCH)
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -98,7 +99,7 @@ let package = Package(
             name: "webhook",
             dependencies: [
                 "WebhookService", "IRSAToolkit", "AWSCore", "AWSClient", "TrustPolicyRules", "Admission", "PodIdentity", "ServiceAccountSources", "TLSSupport",
-                "JSONCore", "FileSystem",
+                "JSONCore", "FileSystem", "HTTPClient", "KubernetesClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

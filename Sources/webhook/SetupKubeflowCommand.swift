@@ -37,6 +37,9 @@ struct SetupKubeflowCommand: ParsableCommand {
     @Option(help: ArgumentHelp("IAM's trust-policy length quota for the account, in characters without whitespace.", valueName: "n"))
     var trustPolicyQuota = TrustPolicyCheck.defaultQuota
 
+    @Option(help: ArgumentHelp("The kubeconfig for the ServiceAccount annotations (default: in-cluster, else $KUBECONFIG, else ~/.kube/config; none: skipped).", valueName: "file"))
+    var kubeconfig: String?
+
     @OptionGroup var thumbprint: ThumbprintOptions
     @OptionGroup var aws: AWSOptions
 
@@ -61,7 +64,7 @@ struct SetupKubeflowCommand: ParsableCommand {
         let policies = try adminPolicies.map(Self.inlinePolicy(from:))
         try OIDCProviderSetup(issuer: issuerURL, clientIDs: [], thumbprints: thumbprint.choice, tags: tags)
             .apply(in: session, accountID: accountID)
-        var annotations: [(String, String)] = []
+        var annotations: [(account: String, roleARN: String)] = []
         for (roleName, accounts, inline) in [(names.admin, Self.adminServiceAccounts, policies), (names.user, Self.userServiceAccounts, [])] {
             let arn = try RoleSetup(roleName: roleName, issuer: issuerURL,
                                     serviceAccounts: accounts.map { .init(namespace: Self.namespace, name: $0) }, audience: nil,
@@ -69,9 +72,26 @@ struct SetupKubeflowCommand: ParsableCommand {
                 .apply(in: session, accountID: accountID)
             annotations += accounts.map { ($0, arn) }
         }
-        print("skipped: ServiceAccount annotations (this command does not reach the cluster yet); run:")
-        for (account, arn) in annotations {
-            print("  kubectl -n \(Self.namespace) annotate --overwrite serviceaccount \(account) eks.amazonaws.com/role-arn=\(arn)")
+        annotateServiceAccounts(annotations, dryRun: session.dryRun)
+    }
+
+    /// The annotations when a cluster is reachable; otherwise the kubectl commands that would set them.
+    func annotateServiceAccounts(_ annotations: [(account: String, roleARN: String)], dryRun: Bool) {
+        var remaining = annotations[...]
+        do {
+            let annotation = try ServiceAccountAnnotation.connect(kubeconfig: kubeconfig, dryRun: dryRun)
+            while let (account, arn) = remaining.first {
+                if try annotation.apply(namespace: Self.namespace, name: account, roleARN: arn) == .missing {
+                    print("skipped: ServiceAccount \(Self.namespace)/\(account) does not exist (Kubeflow's manifests create it); annotate it once it does")
+                }
+                remaining = remaining.dropFirst()
+            }
+            return
+        } catch {
+            print("skipped: ServiceAccount annotations (no cluster reachable: \(error)); run:")
+        }
+        for (account, arn) in remaining {
+            print("  kubectl -n \(Self.namespace) annotate --overwrite serviceaccount \(account) \(ServiceAccountAnnotation.key)=\(arn)")
         }
     }
 

@@ -17,13 +17,23 @@ struct SetupRoleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("IAM's trust-policy length quota for the account, in characters without whitespace.", valueName: "n"))
     var trustPolicyQuota = TrustPolicyCheck.defaultQuota
 
+    @Flag(help: "Also set eks.amazonaws.com/role-arn on the ServiceAccount through the Kubernetes API (merge PATCH).")
+    var annotate = false
+    @Option(help: ArgumentHelp("The kubeconfig for --annotate (default: in-cluster, else $KUBECONFIG, else ~/.kube/config).", valueName: "file"))
+    var kubeconfig: String?
+
     @OptionGroup var aws: AWSOptions
 
     func run() throws {
         let session = try aws.session()
-        try RoleSetup(roleName: roleName, issuer: IssuerURL(validating: issuer),
+        let roleARN = try RoleSetup(roleName: roleName, issuer: IssuerURL(validating: issuer),
                       serviceAccounts: [.init(namespace: namespace, name: serviceAccount)], audience: audience,
                       policyARNs: policyARNs, inlinePolicies: [], tags: [SetupTags.managedBy], trustPolicyQuota: trustPolicyQuota)
             .apply(in: session, accountID: session.accountID())
+        guard annotate else { return }
+        let annotation = try ServiceAccountAnnotation.connect(kubeconfig: kubeconfig, dryRun: aws.dryRun)
+        if try annotation.apply(namespace: namespace, name: serviceAccount, roleARN: roleARN) == .missing {
+            throw ValidationError("--annotate: ServiceAccount \(namespace)/\(serviceAccount) does not exist in \(annotation.client.configuration.server)")
+        }
     }
 }
