@@ -4,7 +4,7 @@ struct SetupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setup",
         abstract: "Create the AWS side of IRSA idempotently: the IAM OIDC provider, roles trusting ServiceAccounts, Kubeflow's roles.",
-        subcommands: [SetupOIDCProviderCommand.self, SetupRoleCommand.self, SetupKubeflowCommand.self])
+        subcommands: [SetupOIDCProviderCommand.self, SetupIssuerCommand.self, SetupRoleCommand.self, SetupKubeflowCommand.self])
 }
 
 /// Tags on everything `setup` creates, so a teardown deletes only what it made.
