@@ -1,10 +1,9 @@
-import Locking
 import Synchronization
 
 /// Set once to make blocking loops (socket waits, backoff pauses) return promptly.
 /// Waits poll it at least every `StopSignal.pollSlice`.
 public final class StopSignal: Sendable {
-    static let pollSlice: Duration = .milliseconds(200)
+    public static let pollSlice: Duration = .milliseconds(200)
     private let stopped = Atomic<Bool>(false)
 
     public init() {}

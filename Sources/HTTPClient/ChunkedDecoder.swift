@@ -17,7 +17,7 @@ struct ChunkedDecoder {
 
     /// Appends decoded payload to `output`; returns how many input bytes were consumed (less than the input
     /// only once the final chunk and trailers are complete).
-    mutating func decode(_ input: ArraySlice<UInt8>, into output: inout [UInt8]) throws(KubernetesAPIError) -> Int {
+    mutating func decode(_ input: ArraySlice<UInt8>, into output: inout [UInt8]) throws(HTTPFramingError) -> Int {
         var index = input.startIndex
         while index < input.endIndex {
             switch state {
@@ -34,7 +34,7 @@ struct ChunkedDecoder {
                 if byte != UInt8(ascii: "\n") {
                     line.append(byte)
                     guard line.count <= Self.maximumLineLength else {
-                        throw .malformedResponse("chunked encoding: line longer than \(Self.maximumLineLength) bytes")
+                        throw HTTPFramingError(failure: .malformedResponse("chunked encoding: line longer than \(Self.maximumLineLength) bytes"))
                     }
                     continue
                 }
@@ -46,18 +46,18 @@ struct ChunkedDecoder {
         return index - input.startIndex
     }
 
-    private mutating func finishLine() throws(KubernetesAPIError) {
+    private mutating func finishLine() throws(HTTPFramingError) {
         switch state {
         case .sizeLine:
             let digits = line.prefix { $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
             guard !digits.isEmpty, digits.count <= 15,
                   let size = Int(String(decoding: digits, as: UTF8.self), radix: 16), size >= 0
             else {
-                throw .malformedResponse("chunked encoding: invalid chunk size \"\(String(decoding: line.prefix(32), as: UTF8.self))\"")
+                throw HTTPFramingError(failure: .malformedResponse("chunked encoding: invalid chunk size \"\(String(decoding: line.prefix(32), as: UTF8.self))\""))
             }
             state = size == 0 ? .trailers : .data(remaining: size)
         case .dataTerminator:
-            guard line.isEmpty else { throw .malformedResponse("chunked encoding: chunk data longer than its size") }
+            guard line.isEmpty else { throw HTTPFramingError(failure: .malformedResponse("chunked encoding: chunk data longer than its size")) }
             state = .sizeLine
         case .trailers:
             if line.isEmpty { state = .done }
