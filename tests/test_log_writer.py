@@ -11,28 +11,11 @@ import httpx
 import pytest
 
 from conftest import free_port
-
-SERVICE_ACCOUNTS = """\
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: reader
-  namespace: team-a
-  annotations:
-    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
-"""
-
-
-def review(uid):
-    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-1", "namespace": "team-a"},
-           "spec": {"serviceAccountName": "reader", "containers": [{"name": "app", "image": "busybox"}]}}
-    return json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-                       "request": {"uid": uid, "namespace": "team-a", "operation": "CREATE",
-                                   "kind": {"group": "", "version": "v1", "kind": "Pod"}, "object": pod}}).encode()
-
+from test_serve_admission import SERVICE_ACCOUNTS, review as review_of
 
 def admit(c, url, uid):
-    r = c.post(url + "/mutate", content=review(uid), headers={"content-type": "application/json"})
+    body = json.dumps(review_of(uid=uid)).encode()
+    r = c.post(url + "/mutate", content=body, headers={"content-type": "application/json"})
     assert r.status_code == 200, r.text
     assert r.json()["response"]["uid"] == uid
 

@@ -192,6 +192,19 @@ def round_ratios(rows, kind, protocol, numerator, denominator, value):
     return statistics.median(ratios) if ratios else None
 
 
+def summary(runs):
+    """Medians over a server's rounds for one protocol (max: the worst), and the row's flags and loads."""
+    return {
+        "rps": statistics.median(r["rps"] for r in runs),
+        "p50": statistics.median(r["latency_us"]["p50"] for r in runs),
+        "p99": statistics.median(r["latency_us"]["p99"] for r in runs),
+        "max": max(r["latency_us"]["max"] for r in runs),
+        "cpu": statistics.median(r["server_cpu_us_per_request"] for r in runs),
+        "flags": runs[0].get("flags", ""),
+        "loads": loads(runs),
+    }
+
+
 def verdict(ratio, target, at_least=True):
     return "meets" if (ratio >= target if at_least else ratio <= target) else ("BELOW" if at_least else "ABOVE")
 
@@ -212,15 +225,10 @@ def throughput(args):
             runs = runs_of(rows, "throughput", server, protocol)
             if not runs:
                 continue
-            rps = statistics.median(r["rps"] for r in runs)
-            p50 = statistics.median(r["latency_us"]["p50"] for r in runs)
-            p99 = statistics.median(r["latency_us"]["p99"] for r in runs)
-            worst = max(r["latency_us"]["max"] for r in runs)
-            cpu = statistics.median(r["server_cpu_us_per_request"] for r in runs)
+            m = summary(runs)
             per_round = " ".join(f"{r['rps']:.0f}" for r in runs)
-            flags = runs[0].get("flags", "")
-            print(f"| {PROTOCOL_NAMES[protocol]} {flags} | {name} | {rps:.0f} | {per_round} | {fmt_us(p50)} | "
-                  f"{fmt_us(p99)} | {fmt_us(worst)} | {cpu:.1f} us | {loads(runs)} |")
+            print(f"| {PROTOCOL_NAMES[protocol]} {m['flags']} | {name} | {m['rps']:.0f} | {per_round} | {fmt_us(m['p50'])} | "
+                  f"{fmt_us(m['p99'])} | {fmt_us(m['max'])} | {m['cpu']:.1f} us | {m['loads']} |")
     print()
     for protocol in ("h2", "h1"):
         name = PROTOCOL_NAMES[protocol]
@@ -268,15 +276,10 @@ def latency(args):
             runs = runs_of(rows, "latency", server, protocol)
             if not runs:
                 continue
-            p50 = statistics.median(r["latency_us"]["p50"] for r in runs)
-            p99 = statistics.median(r["latency_us"]["p99"] for r in runs)
-            worst = max(r["latency_us"]["max"] for r in runs)
-            rps = statistics.median(r["rps"] for r in runs)
-            cpu = statistics.median(r["server_cpu_us_per_request"] for r in runs)
+            m = summary(runs)
             per_round = " ".join(fmt_us(r["latency_us"]["p99"]) for r in runs)
-            flags = runs[0].get("flags", "")
-            print(f"| {PROTOCOL_NAMES[protocol]} {flags} | {name} | {fmt_us(p50)} | {fmt_us(p99)} | {fmt_us(worst)} | "
-                  f"{per_round} | {rps:.0f} | {cpu:.1f} us | {loads(runs)} |")
+            print(f"| {PROTOCOL_NAMES[protocol]} {m['flags']} | {name} | {fmt_us(m['p50'])} | {fmt_us(m['p99'])} | "
+                  f"{fmt_us(m['max'])} | {per_round} | {m['rps']:.0f} | {m['cpu']:.1f} us | {m['loads']} |")
     print()
     for protocol in ("h2", "h1"):
         for server in ("webhook", "webhook-quiet"):
