@@ -33,9 +33,14 @@ public struct StructuredLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        // The usual case, a logger without metadata or a provider of its own, takes the event's as it is (no
+        // merged copy); otherwise the event's wins over the provider's, which wins over the logger's.
+        var merged = event.metadata ?? [:]
+        if !metadata.isEmpty || metadataProvider != nil {
+            merged = metadata
+            if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+            if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        }
         switch format {
         case .json:
             jsonLine(event, merged).withBytes { writer.append($0) }
@@ -58,21 +63,24 @@ public struct StructuredLogHandler: LogHandler {
         field(",\"level\":", "level", event.level.rawValue)
         field(",\"logger\":", "logger", label)
         field(",\"msg\":", "msg", event.message.description)
-        for key in metadata.keys.sorted() where !Self.fixedKeys.contains(key) {
+        // Pairs sorted by key: no second hash lookup per key.
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where !Self.isFixed(key) {
             out.raw(byte: UInt8(ascii: ","))
             out.string(key)
             out.raw(byte: UInt8(ascii: ":"))
-            Self.json(metadata[key]!, into: &out)
+            Self.json(value, into: &out)
         }
         out.raw("}\n")
         return out
     }
 
-    private static let fixedKeys: Set<String> = ["time", "level", "logger", "msg"]
+    private static func isFixed(_ key: String) -> Bool {
+        key == "time" || key == "level" || key == "logger" || key == "msg"
+    }
 
     private func textLine(_ event: LogEvent, _ metadata: Logger.Metadata) -> [UInt8] {
         var text = "\(Self.timestamp()) \(event.level.rawValue.uppercased()) \(label): \(event.message)"
-        for key in metadata.keys.sorted() { text += " \(key)=\(Self.text(metadata[key]!))" }
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(Self.text(value))" }
         return Array(text.utf8)
     }
 
