@@ -205,6 +205,15 @@ def summary(runs):
     }
 
 
+def table_rows(rows, kind):
+    """(protocol, server name, runs, summary) per table row, in table order, for the servers that ran."""
+    for protocol in ("h2", "h1"):
+        for server, name in SERVERS.items():
+            runs = runs_of(rows, kind, server, protocol)
+            if runs:
+                yield protocol, name, runs, summary(runs)
+
+
 def verdict(ratio, target, at_least=True):
     return "meets" if (ratio >= target if at_least else ratio <= target) else ("BELOW" if at_least else "ABOVE")
 
@@ -220,15 +229,10 @@ def throughput(args):
     print()
     print("| protocol | server | req/s (median) | req/s per round | p50 | p99 | max | server CPU/request | load per round |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for protocol in ("h2", "h1"):
-        for server, name in SERVERS.items():
-            runs = runs_of(rows, "throughput", server, protocol)
-            if not runs:
-                continue
-            m = summary(runs)
-            per_round = " ".join(f"{r['rps']:.0f}" for r in runs)
-            print(f"| {PROTOCOL_NAMES[protocol]} {m['flags']} | {name} | {m['rps']:.0f} | {per_round} | {fmt_us(m['p50'])} | "
-                  f"{fmt_us(m['p99'])} | {fmt_us(m['max'])} | {m['cpu']:.1f} us | {m['loads']} |")
+    for protocol, name, runs, m in table_rows(rows, "throughput"):
+        per_round = " ".join(f"{r['rps']:.0f}" for r in runs)
+        print(f"| {PROTOCOL_NAMES[protocol]} {m['flags']} | {name} | {m['rps']:.0f} | {per_round} | {fmt_us(m['p50'])} | "
+              f"{fmt_us(m['p99'])} | {fmt_us(m['max'])} | {m['cpu']:.1f} us | {m['loads']} |")
     print()
     for protocol in ("h2", "h1"):
         name = PROTOCOL_NAMES[protocol]
@@ -271,15 +275,10 @@ def latency(args):
     print()
     print("| protocol | server | p50 | p99 | max | p99 per round | req/s | server CPU/request | load per round |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for protocol in ("h2", "h1"):
-        for server, name in SERVERS.items():
-            runs = runs_of(rows, "latency", server, protocol)
-            if not runs:
-                continue
-            m = summary(runs)
-            per_round = " ".join(fmt_us(r["latency_us"]["p99"]) for r in runs)
-            print(f"| {PROTOCOL_NAMES[protocol]} {m['flags']} | {name} | {fmt_us(m['p50'])} | {fmt_us(m['p99'])} | "
-                  f"{fmt_us(m['max'])} | {per_round} | {m['rps']:.0f} | {m['cpu']:.1f} us | {m['loads']} |")
+    for protocol, name, runs, m in table_rows(rows, "latency"):
+        per_round = " ".join(fmt_us(r["latency_us"]["p99"]) for r in runs)
+        print(f"| {PROTOCOL_NAMES[protocol]} {m['flags']} | {name} | {fmt_us(m['p50'])} | {fmt_us(m['p99'])} | "
+              f"{fmt_us(m['max'])} | {per_round} | {m['rps']:.0f} | {m['cpu']:.1f} us | {m['loads']} |")
     print()
     for protocol in ("h2", "h1"):
         for server in ("webhook", "webhook-quiet"):
