@@ -155,7 +155,8 @@ private func error(_ input: String, limits: HTTP1RequestParser.Limits = .init(ma
     @Test func bodyOverLimitIs413FromContentLengthBeforeAnyBody() throws {
         var parser = HTTP1RequestParser(limits: .init(maxHeadBytes: 1024, maxBodyBytes: 100))
         parser.append(Array("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n".utf8))
-        #expect(throws: HTTP1ParseError.self) { try parser.next() }
+        let refused = #expect(throws: HTTP1ParseError.self) { try parser.next() }
+        #expect(refused?.kind == .bodyTooLarge)
         #expect(error("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n")?.status == 413)
     }
 
@@ -203,9 +204,11 @@ private func error(_ input: String, limits: HTTP1RequestParser.Limits = .init(ma
     @Test func errorsAreSticky() throws {
         var parser = HTTP1RequestParser(limits: .init(maxHeadBytes: 1024, maxBodyBytes: 10))
         parser.append(Array("BAD\r\n\r\n".utf8))
-        #expect(throws: HTTP1ParseError.self) { try parser.next() }
+        let first = #expect(throws: HTTP1ParseError.self) { try parser.next() }
+        #expect(first?.kind == .malformedRequestLine)
         parser.append(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
-        #expect(throws: HTTP1ParseError.self) { try parser.next() }
+        let again = #expect(throws: HTTP1ParseError.self) { try parser.next() }
+        #expect(again != nil && again == first)
     }
 
     @Test func idleAndBodyStateAreReported() throws {
