@@ -115,6 +115,12 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "JSONCore"], swiftSettings: swiftSettings),
         .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit", "JSONCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "WebhookServiceTests", dependencies: ["WebhookService"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebhookServiceTests",
+            dependencies: [
+                "WebhookService", "Admission", "PodIdentity", "JSONCore", "HTTPServer", "ServiceAccountSources",
+                "KubernetesClient", "Locking", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
     ]
 )
