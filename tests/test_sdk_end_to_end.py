@@ -8,6 +8,7 @@ In both cases `sts get-caller-identity` must return the assumed role."""
 import datetime
 import json
 import pathlib
+import re
 import subprocess
 import sys
 import time
@@ -20,9 +21,7 @@ import pytest
 import yaml
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "helpers"))
-from conftest import free_port  # noqa: E402
-from credentials_endpoint import CredentialsEndpoint  # noqa: E402
+from helpers.credentials_endpoint import CredentialsEndpoint
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-west-2"
@@ -33,24 +32,31 @@ SDK_TIMEOUT = 90  # seconds per SDK run; a broken chain fails well before
 
 
 @pytest.fixture(scope="module")
-def moto_sts():
-    """A moto server (STS) on 127.0.0.1; its URL goes into AWS_ENDPOINT_URL_STS."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = "http://127.0.0.1:%d" % port
+def moto_sts(tmp_path_factory):
+    """A moto server (STS) on 127.0.0.1, port 0 (its log says which port it got); its URL goes into
+    AWS_ENDPOINT_URL_STS."""
+    log_path = tmp_path_factory.mktemp("moto") / "moto.log"
+    log = open(log_path, "wb")
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", "0"],
+                               stdout=log, stderr=subprocess.STDOUT)
+    url = None
     deadline = time.monotonic() + 30
     while True:
         if process.poll() is not None:
-            pytest.fail("moto server exited with %s" % process.returncode)
+            pytest.fail("moto server exited with %s:\n%s" % (process.returncode, log_path.read_text(errors="replace")))
+        if url is None:
+            running = re.search(r"Running on (http://127\.0\.0\.1:\d+)", log_path.read_text(errors="replace"))
+            url = running and running.group(1)
         try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=2).close()
-            break
+            if url:
+                urllib.request.urlopen(url + "/moto-api/", timeout=2).close()
+                break
         except (urllib.error.URLError, OSError):
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("moto server did not answer on %s within 30s" % url)
-            time.sleep(0.1)
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("moto server did not answer within 30s:\n%s" % log_path.read_text(errors="replace"))
+        time.sleep(0.1)
     yield url
     process.terminate()
     try:
@@ -58,6 +64,7 @@ def moto_sts():
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    log.close()
 
 
 @pytest.fixture(scope="module")
