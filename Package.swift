@@ -5,6 +5,9 @@
 //   TLSSupport <- HTTPServer (inbound HTTP/1.1 + HTTP/2);  TLSSupport, JSONCore <- IRSAToolkit
 //   PodIdentity, KubernetesClient <- ServiceAccountSources (manifests, reflectors, cache-miss lookup)
 //   Admission, HTTPServer, ServiceAccountSources <- WebhookService (wiring) <- webhook (CLI, with IRSAToolkit)
+//   JSONCore <- TrustPolicyRules (pure trust-policy merge) <- IRSAToolkit, webhook
+//   COpenSSL <- AWSCore (SigV4, endpoints, XML/INI readers, credential-source choice; no I/O)
+//   AWSCore, HTTPClient <- AWSClient (signed calls, retries, credential chain) <- webhook (setup commands)
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -40,6 +43,13 @@ let package = Package(
         .target(name: "JSONCore", swiftSettings: swiftSettings),
         .target(name: "PodIdentity", dependencies: ["JSONCore", "Locking"], swiftSettings: swiftSettings),
         .target(name: "Admission", dependencies: ["JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
+        // The trust-policy merge and checks (shared by `webhook setup role` and the trust controller).
+        .target(name: "TrustPolicyRules", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
+        // AWS without I/O: SigV4 (hashes from libcrypto), endpoints, XML and INI readers, credential-source choice, retry rules.
+        .target(name: "AWSCore", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // AWS calls over the one outbound HTTP client: signing, retries, errors, the credential chain, IAM/STS/S3.
+        .target(name: "AWSClient", dependencies: ["AWSCore", "HTTPClient", "JSONCore", "FileSystem", "Locking"],
+                swiftSettings: swiftSettings),
 
         // I/O: TLS, HTTP server, ServiceAccount sources, Kubernetes API client, IRSA toolkit.
         .target(
@@ -70,7 +80,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "COpenSSL", "TLSSupport", "FileSystem"], swiftSettings: swiftSettings),
+        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "TrustPolicyRules", "COpenSSL", "TLSSupport", "FileSystem"], swiftSettings: swiftSettings),
 
         // Wiring: routes, handlers, metrics, configuration.
         .target(
@@ -87,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "webhook",
             dependencies: [
-                "WebhookService", "IRSAToolkit", "Admission", "PodIdentity", "ServiceAccountSources", "TLSSupport",
+                "WebhookService", "IRSAToolkit", "AWSCore", "AWSClient", "TrustPolicyRules", "Admission", "PodIdentity", "ServiceAccountSources", "TLSSupport",
                 "JSONCore", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -115,6 +125,9 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "JSONCore"], swiftSettings: swiftSettings),
         .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit", "JSONCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustPolicyRulesTests", dependencies: ["TrustPolicyRules", "JSONCore"], resources: [.copy("Cases")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Answers")], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebhookServiceTests",
             dependencies: [
