@@ -37,7 +37,7 @@ struct SetupIssuerCommand: ParsableCommand {
     func run() throws {
         let issuerURL = try IssuerURL(validating: issuer)
         let keys = try publicKeys.flatMap { path throws(ToolkitError) in try PublicKeyFile.load(path) }
-        let prefix = try keyPrefix(of: issuerURL)
+        let prefix = keyPrefix(of: issuerURL)
         let objects = [
             (key: prefix + ".well-known/openid-configuration",
              bytes: Array(JSON.serializePretty(try DiscoveryDocument.document(issuer: issuerURL, jwksURI: nil, keys: keys)).utf8)),
@@ -55,7 +55,7 @@ struct SetupIssuerCommand: ParsableCommand {
     }
 
     /// The object keys' common prefix: the issuer's path, without the bucket when the issuer is S3's path-style URL.
-    func keyPrefix(of issuer: IssuerURL) throws -> String {
+    func keyPrefix(of issuer: IssuerURL) -> String {
         let location = issuer.withoutScheme
         let host = location.prefix { $0 != "/" }
         var segments = location.dropFirst(host.count).split(separator: "/").map(String.init)
