@@ -1,7 +1,9 @@
 """`webhook setup issuer` against moto's S3 (signature checking on): the discovery document and JWKS uploaded with
-the bytes `webhook oidc discovery`/`jwks` print, application/json, public-read on exactly those objects; a second run
-changes nothing; Block Public Access named; the fetch-back over HTTPS from the issuer URL."""
+the bytes `webhook oidc discovery`/`jwks` print, application/json, publicly readable through one bucket-policy statement
+on exactly those objects (also with ACLs disabled); other statements kept; a second run changes nothing; Block Public
+Access named; the fetch-back over HTTPS from the issuer URL."""
 import http.server
+import json
 import ssl
 import subprocess
 import threading
@@ -13,8 +15,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from test_setup_moto import admin, aws_env, moto, run  # noqa: F401
 
 ISSUER = "https://oidc.example.com/id/C1"
-ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 KEYS = ("id/C1/.well-known/openid-configuration", "id/C1/openid/v1/jwks")
+OURS = {"Sid": "PodIdentityWebhookIssuerRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": [f"arn:aws:s3:::irsa-c1/{key}" for key in KEYS]}
+FOREIGN = {"Sid": "TeamReadsLogs", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+           "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::irsa-c1/logs/*", "arn:aws:s3:::irsa-c1"]}
 
 
 @pytest.fixture()
@@ -33,29 +38,74 @@ def issuer(webhook_bin, env, public_key, *args, url=ISSUER):
     return run(webhook_bin, env, "issuer", "--issuer", url, "--bucket", "irsa-c1", "--public-key", public_key, *args)
 
 
-def public_read(s3, key):
-    grants = s3.get_object_acl(Bucket="irsa-c1", Key=key)["Grants"]
-    return any(g["Grantee"].get("URI") == ALL_USERS and g["Permission"] == "READ" for g in grants)
+def statements(s3):
+    """The bucket policy read back: moto with signature checking on answers an unsigned GET with HTTP 500 (no
+    Authorization header), so what anonymous readers get is asserted through the policy AWS would evaluate."""
+    return json.loads(s3.get_bucket_policy(Bucket="irsa-c1")["Policy"])["Statement"]
 
 
-def test_issuer_documents_are_uploaded_public_read_then_left_alone(webhook_bin, moto, tmp_path, public_key):
+def existing_bucket(moto, **options):
+    s3 = admin(moto, "s3")
+    s3.create_bucket(Bucket="irsa-c1", CreateBucketConfiguration={"LocationConstraint": "us-west-2"}, **options)
+    return s3
+
+
+def test_issuer_documents_are_uploaded_publicly_readable_then_left_alone(webhook_bin, moto, tmp_path, public_key):
     env = aws_env(moto, tmp_path)
     first = issuer(webhook_bin, env, public_key)
     assert first.returncode == 0, first.stderr
     assert "CreateBucket: irsa-c1 in us-west-2" in first.stdout
     s3 = admin(moto, "s3")
+    assert s3.get_public_access_block(Bucket="irsa-c1")["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": False}
     expected = {KEYS[0]: printed(webhook_bin, "discovery", "--issuer", ISSUER, "--public-key", public_key),
                 KEYS[1]: printed(webhook_bin, "jwks", "--public-key", public_key)}
     assert sorted(o["Key"] for o in s3.list_objects_v2(Bucket="irsa-c1")["Contents"]) == sorted(KEYS)
     for key, body in expected.items():
         stored = s3.get_object(Bucket="irsa-c1", Key=key)
         assert stored["Body"].read() == body and stored["ContentType"] == "application/json"
-        assert public_read(s3, key)
+    assert statements(s3) == [OURS]
     assert "skipped: fetching https://oidc.example.com/id/C1/.well-known/openid-configuration back" in first.stdout
     second = issuer(webhook_bin, env, public_key)
     assert second.returncode == 0, second.stderr
-    assert "PutObject" not in second.stdout and "CreateBucket" not in second.stdout
+    assert "PutObject" not in second.stdout and "CreateBucket" not in second.stdout and "PutBucketPolicy" not in second.stdout
     assert second.stdout.count("unchanged: s3://irsa-c1/") == 2, second.stdout
+    assert "unchanged: bucket irsa-c1 policy already has statement PodIdentityWebhookIssuerRead" in second.stdout
+    assert statements(s3) == [OURS]
+
+
+def test_bucket_with_acls_disabled_is_made_readable_by_its_policy(webhook_bin, moto, tmp_path, public_key):
+    s3 = existing_bucket(moto, ObjectOwnership="BucketOwnerEnforced")
+    result = issuer(webhook_bin, aws_env(moto, tmp_path), public_key)
+    assert result.returncode == 0, result.stderr
+    assert "PutBucketPolicy: irsa-c1 statement PodIdentityWebhookIssuerRead" in result.stdout, result.stdout
+    assert statements(s3) == [OURS]
+
+
+def test_foreign_policy_statement_is_kept(webhook_bin, moto, tmp_path, public_key):
+    s3 = existing_bucket(moto)
+    s3.put_bucket_policy(Bucket="irsa-c1", Policy=json.dumps({"Version": "2012-10-17", "Statement": [FOREIGN]}))
+    result = issuer(webhook_bin, aws_env(moto, tmp_path), public_key)
+    assert result.returncode == 0, result.stderr
+    assert statements(s3) == [FOREIGN, OURS]
+
+
+def test_outdated_own_statement_is_replaced_in_place(webhook_bin, moto, tmp_path, public_key):
+    s3 = existing_bucket(moto)
+    outdated = dict(OURS, Resource="arn:aws:s3:::irsa-c1/old/openid/v1/jwks")
+    s3.put_bucket_policy(Bucket="irsa-c1", Policy=json.dumps({"Version": "2012-10-17", "Statement": [outdated, FOREIGN]}))
+    result = issuer(webhook_bin, aws_env(moto, tmp_path), public_key)
+    assert result.returncode == 0, result.stderr
+    assert statements(s3) == [OURS, FOREIGN]
+
+
+def test_dry_run_prints_the_bucket_policy(webhook_bin, moto, tmp_path, public_key):
+    s3 = existing_bucket(moto)
+    result = issuer(webhook_bin, aws_env(moto, tmp_path), public_key, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "would call S3 PutBucketPolicy: irsa-c1\n" in result.stdout and '"Sid": "PodIdentityWebhookIssuerRead"' in result.stdout
+    with pytest.raises(s3.exceptions.ClientError, match="NoSuchBucketPolicy"):
+        s3.get_bucket_policy(Bucket="irsa-c1")
 
 
 def test_dry_run_creates_no_bucket(webhook_bin, moto, tmp_path, public_key):
@@ -65,14 +115,14 @@ def test_dry_run_creates_no_bucket(webhook_bin, moto, tmp_path, public_key):
     assert admin(moto, "s3").list_buckets()["Buckets"] == []
 
 
-def test_block_public_access_is_named_with_what_to_change(webhook_bin, moto, tmp_path, public_key):
-    s3 = admin(moto, "s3")
-    s3.create_bucket(Bucket="irsa-c1", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+def test_block_public_policy_is_named_with_what_to_change(webhook_bin, moto, tmp_path, public_key):
+    s3 = existing_bucket(moto)
     s3.put_public_access_block(Bucket="irsa-c1", PublicAccessBlockConfiguration={
-        "BlockPublicAcls": True, "IgnorePublicAcls": False, "BlockPublicPolicy": False, "RestrictPublicBuckets": False})
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": False})
     result = issuer(webhook_bin, aws_env(moto, tmp_path), public_key)
     assert result.returncode != 0
-    assert "bucket irsa-c1: Block Public Access has BlockPublicAcls on" in result.stderr, result.stderr
+    assert "bucket irsa-c1: Block Public Access has BlockPublicPolicy on" in result.stderr, result.stderr
+    assert "turn BlockPublicPolicy off for this bucket" in result.stderr
     assert "KeyCount" in s3.list_objects_v2(Bucket="irsa-c1") and s3.list_objects_v2(Bucket="irsa-c1")["KeyCount"] == 0
 
 

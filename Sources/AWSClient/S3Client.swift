@@ -1,5 +1,6 @@
 import AWSCore
 import HTTPClient
+import JSONCore
 
 /// S3's REST protocol: one bucket-or-object request per call, XML errors, the address from `s3Location`
 /// (virtual-hosted on AWS, path-style behind a custom endpoint).
@@ -13,14 +14,17 @@ public struct S3Client: Sendable {
     }
 
     /// `action` names the call in errors (`PutObject`, `GetPublicAccessBlock`...); `key` nil addresses the bucket.
+    /// `checksumRequired`: S3 refuses the call without a body checksum (PutBucketPolicy, PutPublicAccessBlock...),
+    /// so `x-amz-checksum-sha256` is sent, as the SDKs do for these operations.
     public func call(_ action: String, _ method: String, bucket: String, key: String? = nil,
                      query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
-                     body: [UInt8] = []) throws -> HTTPClientResponse {
+                     body: [UInt8] = [], checksumRequired: Bool = false) throws -> HTTPClientResponse {
         // Throws AWSConfigurationError (no region) or AWSError.
         let endpoint = try resolver.endpoint(for: .s3)
         let location = try resolver.s3Location(bucket: bucket, key: key)
+        let checksum = checksumRequired ? [(name: "x-amz-checksum-sha256", value: Base64.encode(SigningCrypto.sha256(body)))] : []
         return try sender.send(endpoint: endpoint, url: location.url, action: action, method: method, path: location.path,
-                               query: query, headers: headers, body: body)
+                               query: query, headers: headers + checksum, body: body)
     }
 
     /// A read of something that may not exist: nil for HTTP 404 (or `missingCode`, S3's code for an absent sub-resource).

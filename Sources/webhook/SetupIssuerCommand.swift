@@ -14,10 +14,9 @@ struct SetupIssuerCommand: ParsableCommand {
         discussion: """
             The objects are the bytes `webhook oidc discovery` and `webhook oidc jwks` print, under the paths the \
             issuer URL implies (<path>/.well-known/openid-configuration and <path>/openid/v1/jwks), with \
-            Content-Type application/json and the public-read ACL on exactly those two objects.
+            Content-Type application/json, publicly readable through one bucket-policy statement (Sid \
+            PodIdentityWebhookIssuerRead) on exactly those two objects; other statements are kept.
             """)
-
-    static let allUsers = "http://acs.amazonaws.com/groups/global/AllUsers"
 
     @Option(help: ArgumentHelp("The issuer URL (kube-apiserver --service-account-issuer), served by the bucket.", valueName: "url"))
     var issuer: String
@@ -51,6 +50,7 @@ struct SetupIssuerCommand: ParsableCommand {
         for object in objects {
             try publish(object.key, object.bytes, s3, session: session, bucketExists: bucketExists)
         }
+        try ensureBucketPolicy(s3, session: session, bucketExists: bucketExists, keys: objects.map(\.key))
         if !session.dryRun { try fetchBack(objects.map { (url: issuerURL.description + "/" + $0.key.dropFirst(prefix.count), bytes: $0.bytes) }) }
     }
 
@@ -73,21 +73,30 @@ struct SetupIssuerCommand: ParsableCommand {
         let region = session.resolver.region ?? "us-east-1"
         let body = region == "us-east-1" ? "" :
             "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(region)</LocationConstraint></CreateBucketConfiguration>"
+        // New buckets have all four Block Public Access settings on (since 2023); this one exists to serve two public
+        // documents through its policy, so the policy settings go off and ACLs stay blocked.
+        let publicAccessBlock = "<PublicAccessBlockConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            + "<BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls>"
+            + "<BlockPublicPolicy>false</BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>"
         if session.dryRun {
             print("would call S3 CreateBucket: \(bucket) in \(region)")
+            print("would call S3 PutPublicAccessBlock: \(bucket) BlockPublicPolicy=false RestrictPublicBuckets=false")
             return false
         }
         _ = try s3.call("CreateBucket", "PUT", bucket: bucket, body: Array(body.utf8))
         print("CreateBucket: \(bucket) in \(region)")
+        _ = try s3.call("PutPublicAccessBlock", "PUT", bucket: bucket, query: [("publicAccessBlock", "")], body: Array(publicAccessBlock.utf8), checksumRequired: true)
+        print("PutPublicAccessBlock: \(bucket) BlockPublicPolicy=false RestrictPublicBuckets=false (BlockPublicAcls, IgnorePublicAcls on)")
         return true
     }
 
-    /// Public-read ACLs are refused or ignored under the bucket's Block Public Access: say what to change.
+    /// A public bucket policy is refused (BlockPublicPolicy) or ignored (RestrictPublicBuckets) under the bucket's
+    /// Block Public Access: say what to change before writing anything.
     func checkPublicAccessBlock(_ s3: S3Client) throws {
         guard let answer = try s3.callUnlessMissing("GetPublicAccessBlock", "GET", bucket: bucket, query: [("publicAccessBlock", "")],
                                                     missingCode: "NoSuchPublicAccessBlockConfiguration"),
               let settings = try? XMLReader.parse(answer.body) else { return }
-        let blocking = ["BlockPublicAcls", "IgnorePublicAcls"].filter { settings.first(named: $0)?.text == "true" }
+        let blocking = ["BlockPublicPolicy", "RestrictPublicBuckets"].filter { settings.first(named: $0)?.text == "true" }
         guard blocking.isEmpty else {
             throw ValidationError("bucket \(bucket): Block Public Access has \(blocking.joined(separator: " and ")) on, so STS could not read the documents; "
                 + "turn \(blocking.joined(separator: " and ")) off for this bucket (aws s3api put-public-access-block), or serve the issuer from elsewhere")
@@ -96,26 +105,16 @@ struct SetupIssuerCommand: ParsableCommand {
 
     func publish(_ key: String, _ bytes: [UInt8], _ s3: S3Client, session: AWSSession, bucketExists: Bool) throws {
         if bucketExists, let current = try s3.callUnlessMissing("GetObject", "GET", bucket: bucket, key: key),
-           current.body == bytes, current.value(of: "Content-Type") == "application/json",
-           let acl = try? XMLReader.parse(try s3.call("GetObjectAcl", "GET", bucket: bucket, key: key, query: [("acl", "")]).body),
-           acl.first(named: "AccessControlList")?.children(named: "Grant").contains(where: {
-               $0.first(named: "URI")?.text == Self.allUsers && $0.string("Permission") == "READ" }) == true {
-            print("unchanged: s3://\(bucket)/\(key) already holds these bytes, public-read")
+           current.body == bytes, current.value(of: "Content-Type") == "application/json" {
+            print("unchanged: s3://\(bucket)/\(key) already holds these bytes")
             return
         }
         if session.dryRun {
-            print("would call S3 PutObject: s3://\(bucket)/\(key) (Content-Type application/json, public-read)\n\(String(decoding: bytes, as: UTF8.self))")
+            print("would call S3 PutObject: s3://\(bucket)/\(key) (Content-Type application/json)\n\(String(decoding: bytes, as: UTF8.self))")
             return
         }
-        do {
-            _ = try s3.call("PutObject", "PUT", bucket: bucket, key: key,
-                            headers: [("Content-Type", "application/json"), ("x-amz-acl", "public-read")], body: bytes)
-        } catch let error as AWSError where error.code == "AccessDenied" || error.code == "AccessControlListNotSupported" {
-            throw ValidationError("s3://\(bucket)/\(key): public-read refused (\(error)); the account's Block Public Access "
-                + "(BlockPublicAcls) or the bucket's Object Ownership (BucketOwnerEnforced disables ACLs) forbids it: "
-                + "allow public ACLs for this bucket and set Object Ownership to ObjectWriter or BucketOwnerPreferred")
-        }
-        print("PutObject: s3://\(bucket)/\(key) (\(bytes.count) bytes, Content-Type application/json, public-read)")
+        _ = try s3.call("PutObject", "PUT", bucket: bucket, key: key, headers: [("Content-Type", "application/json")], body: bytes)
+        print("PutObject: s3://\(bucket)/\(key) (\(bytes.count) bytes, Content-Type application/json)")
     }
 
     /// What STS will see: each document fetched over HTTPS from the issuer URL, when it is reachable.
