@@ -111,6 +111,7 @@ def test_dry_run_prints_the_bucket_policy(webhook_bin, moto, tmp_path, public_ke
 def test_dry_run_creates_no_bucket(webhook_bin, moto, tmp_path, public_key):
     result = issuer(webhook_bin, aws_env(moto, tmp_path), public_key, "--dry-run")
     assert result.returncode == 0, result.stderr
+    assert "would call S3 PutPublicAccessBlock: irsa-c1 BlockPublicPolicy=false" in result.stdout
     assert "would call S3 CreateBucket: irsa-c1" in result.stdout and '"jwks_uri": "https://oidc.example.com/id/C1/openid/v1/jwks"' in result.stdout
     assert admin(moto, "s3").list_buckets()["Buckets"] == []
 
