@@ -4,10 +4,13 @@ import socket
 import ssl
 import subprocess
 import pathlib
+import sys
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+# Shared test helpers (fake servers, tool installers) live in tests/helpers, importable from every test module.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "helpers"))
 
 
 @pytest.fixture(scope="session")

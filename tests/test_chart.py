@@ -14,9 +14,8 @@ import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "helpers"))
 import get_helm  # noqa: E402
-from fake_kube_api import FakeKubeAPI  # noqa: E402
+from helm_lookup_apiserver import HelmLookupAPIServer  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHART = ROOT / "charts" / "pod-identity-webhook"
@@ -555,7 +554,7 @@ def as_installed(obj):
 
 
 def test_self_signed_certificate_is_kept_across_upgrades(helm, tmp_path):
-    with FakeKubeAPI() as api:
+    with HelmLookupAPIServer() as api:
         first = render_against(helm, api, tmp_path)
         secret = find(first, "Secret", FULLNAME + "-tls")
         assert ("GET", api.path_of(secret)) in api.requests  # the chart looked for an existing one
@@ -569,7 +568,7 @@ def test_self_signed_certificate_is_kept_across_upgrades(helm, tmp_path):
 
 
 def test_incomplete_self_signed_secret_is_replaced(helm, tmp_path):
-    with FakeKubeAPI() as api:
+    with HelmLookupAPIServer() as api:
         secret = find(render(helm, {}), "Secret", FULLNAME + "-tls")
         broken = as_installed(secret)
         del broken["data"]["tls.key"]

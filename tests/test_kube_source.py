@@ -1,5 +1,5 @@
 """`webhook serve` with ServiceAccounts from the Kubernetes API: the real binary against a fake API server
-(tests/fake_apiserver.py) over HTTPS with real list/watch semantics, through a generated kubeconfig."""
+(tests/helpers/fake_apiserver.py) over HTTPS with real list/watch semantics, through a generated kubeconfig."""
 import base64
 import os
 import json

@@ -20,7 +20,6 @@ import pytest
 import yaml
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "helpers"))
 from conftest import free_port  # noqa: E402
 from credentials_endpoint import CredentialsEndpoint  # noqa: E402
 
