@@ -1,6 +1,7 @@
 // swift-tools-version:6.2
 // The dependency arrows point one way:
 //   JSONCore <- PodIdentity (pure mutation logic) <- Admission (codec)
+//   JSONCore <- TrustReconciliation (pure trust-controller logic)
 //            <- ServiceAccountSources / KubernetesClient / HTTPServer / IRSAToolkit
 //            <- WebhookService (wiring) <- webhook (CLI)
 import PackageDescription
@@ -39,6 +40,8 @@ let package = Package(
         .target(name: "JSONCore", swiftSettings: swiftSettings),
         .target(name: "PodIdentity", dependencies: ["JSONCore", "Locking"], swiftSettings: swiftSettings),
         .target(name: "Admission", dependencies: ["JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
+        // The trust controller's decisions: desired trust, the owned trust-policy statement, leader election.
+        .target(name: "TrustReconciliation", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
 
         // I/O: TLS, HTTP server, ServiceAccount sources, Kubernetes API client, IRSA toolkit.
         .target(
@@ -109,6 +112,7 @@ let package = Package(
         .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "PodIdentity"], swiftSettings: swiftSettings),
         .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustReconciliationTests", dependencies: ["TrustReconciliation", "JSONCore"], swiftSettings: swiftSettings),
         .testTarget(name: "WebhookServiceTests", dependencies: ["WebhookService"], swiftSettings: swiftSettings),
     ]
 )
