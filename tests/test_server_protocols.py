@@ -1,6 +1,7 @@
 """The serving core through `webhook serve`, with real clients: curl, openssl s_client, h2load, httpx, and raw
 sockets / raw HTTP/2 frames for abuse (slowloris, oversized heads, rapid reset, CONTINUATION and PING floods,
 too many streams). Every wait is bounded."""
+import email.utils
 import re
 import signal
 import socket
@@ -266,3 +267,46 @@ def test_sigterm_sends_goaway_and_exits_in_time(webhook):
     assert h2.goaway_code(timeout=15) == NO_ERROR
     h2.close()
     assert webhook.proc.wait(timeout=20) == 0
+
+
+# --- RFC 9113 5.1.1 and the Date field --------------------------------------------------------------------------
+
+def test_http2_stream_id_lower_than_one_opened_is_goaway_protocol_error(webhook):
+    h2 = H2(webhook)
+    h2.send(frame(HEADERS, END_HEADERS | END_STREAM, 5, h2.block()))
+    h2.send(frame(HEADERS, END_HEADERS | END_STREAM, 3, h2.block()))
+    frames = h2.frames(lambda fs: any(f[0] == GOAWAY for f in fs))
+    goaways = [struct.unpack(">II", f[3][:8]) for f in frames if f[0] == GOAWAY]
+    assert goaways, frames
+    last_stream, code = goaways[0]
+    assert code == PROTOCOL_ERROR and last_stream == 5
+    assert not any(f[0] == HEADERS and f[2] == 3 for f in frames)
+    h2.close()
+
+
+def assert_imf_fixdate(value):
+    assert re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                        r"\d{4} \d\d:\d\d:\d\d GMT", value), value
+    sent = email.utils.parsedate_to_datetime(value).timestamp()
+    assert abs(sent - time.time()) < 60, value  # the wall clock's current second, not a stale or made-up one
+
+
+@pytest.mark.parametrize("http2", [True, False])
+def test_every_response_has_a_date_field(webhook, http2):
+    with httpx.Client(http2=http2, http1=not http2, verify=webhook.ssl_context) as client:
+        for path in ("/healthz", "/no-such-path"):
+            response = client.get(webhook.url + path)
+            assert response.http_version == ("HTTP/2" if http2 else "HTTP/1.1")
+            assert len(response.headers.get_list("date")) == 1
+            assert_imf_fixdate(response.headers["date"])
+
+
+def test_server_refusals_have_a_date_field(webhook):
+    with tls_socket(webhook, alpn=("http/1.1",)) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
+        data, _ = read_until_closed(sock)
+    head = data.split(b"\r\n\r\n")[0].decode()
+    assert head.startswith("HTTP/1.1 400")
+    dates = [line.split(": ", 1)[1] for line in head.split("\r\n")[1:] if line.lower().startswith("date:")]
+    assert len(dates) == 1
+    assert_imf_fixdate(dates[0])

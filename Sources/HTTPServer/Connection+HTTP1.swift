@@ -1,6 +1,7 @@
 /// Per-connection HTTP/1.1 state: one request at a time reaches the handler; pipelined requests wait,
-/// buffered in the parser (bounded: reading pauses), so responses go out in order.
-struct HTTP1Exchange {
+/// buffered in the parser (bounded: reading pauses), so responses go out in order. A class so that the
+/// connection's state enum carries it without copying the parser's buffer.
+final class HTTP1Exchange {
     var parser: HTTP1RequestParser
     var awaitingResponse = false
     /// Bumped per request so a response that arrives after the connection moved on is recognised.
@@ -21,18 +22,18 @@ struct HTTP1Exchange {
 }
 
 extension Connection {
-    func http1Received(_ bytes: UnsafeBufferPointer<UInt8>) {
-        http1!.parser.append(bytes)
-        if http1!.requestStartedAt == nil { http1!.requestStartedAt = monotonicNanoseconds() }
-        http1Advance()
+    func http1Received(_ bytes: UnsafeBufferPointer<UInt8>, _ exchange: HTTP1Exchange) {
+        exchange.parser.append(bytes)
+        if exchange.requestStartedAt == nil { exchange.requestStartedAt = monotonicNanoseconds() }
+        http1Advance(exchange)
     }
 
     /// Parses and dispatches buffered requests while none is being handled.
-    func http1Advance() {
-        while !http1!.awaitingResponse && !closeAfterFlush && !isClosed {
+    func http1Advance(_ exchange: HTTP1Exchange) {
+        while !exchange.awaitingResponse && afterOutput == .stayOpen && !isClosed {
             let event: HTTP1RequestParser.Event?
             do {
-                event = try http1!.parser.next()
+                event = try exchange.parser.next()
             } catch {
                 http1Reject(error)
                 return
@@ -42,10 +43,10 @@ extension Connection {
             case .continueExpected:
                 enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
             case .request(let parsed):
-                http1Dispatch(parsed)
+                http1Dispatch(parsed, exchange)
             }
         }
-        readPaused = http1!.awaitingResponse && http1!.parser.bufferedByteCount >= HTTP1Exchange.maxPipelinedBytes
+        pauseReading(exchange.awaitingResponse && exchange.parser.bufferedByteCount >= HTTP1Exchange.maxPipelinedBytes)
     }
 
     private func http1Reject(_ error: HTTP1ParseError) {
@@ -57,30 +58,29 @@ extension Connection {
         }
         context.observer?.protocolError(kind)
         logger.info("HTTP/1.1 request rejected", metadata: ["status": "\(error.status)", "cause": "\(error)"])
-        let response = HTTP1ResponseEncoder.errorResponse(status: error.status, message: error.detail)
-        enqueue(HTTP1ResponseEncoder.encode(response, isHeadRequest: false, minorVersion: 1, keepAlive: false))
-        closeAfterFlush = true
-        lingerAfterFlush = true
-        readPaused = true
+        let response = ServerResponseRules.errorResponse(status: error.status, message: error.detail)
+        http1Append(response, minorVersion: 1, keepAlive: false, isHead: false)
+        afterOutput = .lingerThenClose
+        pauseReading(true)
     }
 
-    private func http1Dispatch(_ parsed: HTTP1ParsedRequest) {
-        http1!.awaitingResponse = true
-        http1!.sequence &+= 1
-        http1!.requestStartedAt = nil
-        http1!.current = (parsed.minorVersion, parsed.keepAlive, parsed.request.method == "HEAD")
-        let sequence = http1!.sequence
+    private func http1Dispatch(_ parsed: HTTP1ParsedRequest, _ exchange: HTTP1Exchange) {
+        exchange.awaitingResponse = true
+        exchange.sequence &+= 1
+        exchange.requestStartedAt = nil
+        exchange.current = (parsed.minorVersion, parsed.keepAlive, parsed.request.method == "HEAD")
+        let sequence = exchange.sequence
         guard context.acquirePendingSlot() else {
             context.observer?.protocolError(.overloaded)
             logger.warning("overloaded: too many requests waiting for the handler; answering 503",
                            metadata: ["maxPendingRequests": "\(context.limits.maxPendingRequests)"])
-            http1Deliver(HTTP1ResponseEncoder.errorResponse(status: 503, message: "server overloaded"), sequence: sequence,
+            http1Deliver(ServerResponseRules.errorResponse(status: 503, message: "server overloaded"), sequence: sequence,
                          advance: false)
             return
         }
-        inFlightHandlers += 1
+        handlerStarted()
         let ticket = ResponseTicket(loop: loop, context: context) { [self] response in
-            inFlightHandlers -= 1
+            handlerFinished()
             http1Deliver(response, sequence: sequence)
             process()
         }
@@ -88,47 +88,51 @@ extension Connection {
         if let response = ticket.dispatch({ handler.handle(request) { response in ticket.fulfill(response) } }) {
             // Answered inline: the caller's loop (http1Advance) goes on with pipelined requests, and the
             // pass over the connection that called it writes the response.
-            inFlightHandlers -= 1
+            handlerFinished()
             http1Deliver(response, sequence: sequence, advance: false)
         }
     }
 
     /// `advance`: parse and dispatch pipelined requests now (false when the caller is doing it already).
     private func http1Deliver(_ response: HTTPResponse, sequence: UInt64, advance: Bool = true) {
-        guard !isClosed, http1!.awaitingResponse, http1!.sequence == sequence else { return }
-        let current = http1!.current
-        let keepAlive = current.keepAlive && !http1!.shuttingDown && !peerClosed
-        // Head and body go straight into the output buffer, without a response buffer between.
-        if !hasPendingOutput { lastWriteProgress = monotonicNanoseconds() }
-        HTTP1ResponseEncoder.encodeHead(response, minorVersion: current.minorVersion, keepAlive: keepAlive, into: &outbound)
-        if HTTP1ResponseEncoder.sendsBody(response, isHeadRequest: current.isHead) { outbound.append(contentsOf: response.body) }
-        http1!.awaitingResponse = false
+        guard case .http1(let exchange) = state, exchange.awaitingResponse, exchange.sequence == sequence else { return }
+        let current = exchange.current
+        let keepAlive = current.keepAlive && !exchange.shuttingDown && input != .ended
+        http1Append(response, minorVersion: current.minorVersion, keepAlive: keepAlive, isHead: current.isHead)
+        exchange.awaitingResponse = false
         lastActivity = monotonicNanoseconds()
         if !keepAlive {
-            closeAfterFlush = true
-            readPaused = true
+            afterOutput = .close
+            pauseReading(true)
             return
         }
-        http1!.requestStartedAt = http1!.parser.isIdle ? nil : lastActivity
-        if advance { http1Advance() }
+        exchange.requestStartedAt = exchange.parser.isIdle ? nil : lastActivity
+        if advance { http1Advance(exchange) }
     }
 
-    func http1PeerClosed() {
+    /// Head and body go straight into the output buffer, without a response buffer between.
+    private func http1Append(_ response: HTTPResponse, minorVersion: Int, keepAlive: Bool, isHead: Bool) {
+        if !hasPendingOutput { lastWriteProgress = monotonicNanoseconds() }
+        HTTP1ResponseEncoder.encodeHead(response, minorVersion: minorVersion, keepAlive: keepAlive,
+                                        date: loop.httpDate.bytes, into: &outbound)
+        if HTTP1ResponseEncoder.sendsBody(response, isHeadRequest: isHead) { outbound.append(contentsOf: response.body) }
+    }
+
+    func http1PeerClosed(_ exchange: HTTP1Exchange) {
         // A client may half-close after its last request: answer it, then close.
-        if http1!.awaitingResponse || hasPendingOutput { return }
+        if exchange.awaitingResponse || hasPendingOutput { return }
         close(reason: "peer closed")
     }
 
-    func http1ShutdownRequested() {
-        http1!.shuttingDown = true
-        if !http1!.awaitingResponse && http1!.parser.isIdle && !hasPendingOutput {
+    func http1ShutdownRequested(_ exchange: HTTP1Exchange) {
+        exchange.shuttingDown = true
+        if !exchange.awaitingResponse && exchange.parser.isIdle && !hasPendingOutput {
             close(reason: "server shutting down")
         }
     }
 
-    func http1CheckTimeouts(now: UInt64) {
+    func http1CheckTimeouts(now: UInt64, _ exchange: HTTP1Exchange) {
         let limits = context.limits
-        let exchange = http1!
         if exchange.awaitingResponse { return }
         if let started = exchange.requestStartedAt {
             if !exchange.parser.isReadingBody && now - started > limits.readHeaderTimeout.nanoseconds {

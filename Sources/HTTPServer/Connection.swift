@@ -7,16 +7,44 @@ import Glibc
 #endif
 
 /// One accepted socket: TLS (or plain), buffered output, timeouts, and the HTTP/1.1 or HTTP/2 exchange on top.
-/// Confined to its event loop's thread; `@unchecked Sendable` only lets response callbacks carry it back there.
+/// Confined to its event loop's thread (asserted in debug builds); `@unchecked Sendable` only lets response
+/// callbacks carry it back there.
 final class Connection: @unchecked Sendable {
-    enum Phase {
+    /// Where the connection is, with the protocol state that exists only there.
+    enum State {
         case handshaking
-        case http1
-        case http2
-        /// Output done and write side shut: discarding input briefly so the peer reads our last response
-        /// instead of a reset.
-        case lingering(until: UInt64)
+        case http1(HTTP1Exchange)
+        case http2(HTTP2Session)
+        /// Output done and write side shut: discarding input briefly (`discarded` bytes so far) so the peer
+        /// reads our last response instead of a reset.
+        case lingering(until: UInt64, discarded: Int)
         case closed
+    }
+
+    /// The read side.
+    enum Input: Equatable {
+        case open
+        /// Not read for now (pipelined requests wait, a rejected request's rest is not wanted, ...).
+        case paused
+        /// The peer closed its side; final.
+        case ended
+    }
+
+    /// What happens once the queued output is written.
+    enum AfterOutput {
+        case stayOpen
+        case close
+        /// Send close_notify and FIN, then linger (after an error answer the client may still be sending).
+        case lingerThenClose
+    }
+
+    /// The socket readiness OpenSSL asked for beyond the obvious one (renegotiation-free TLS still needs
+    /// these: a read may have to write and a write may have to read).
+    struct TLSWants: OptionSet {
+        let rawValue: UInt8
+        static let readNeedsWritable = TLSWants(rawValue: 1)
+        static let writeNeedsReadable = TLSWants(rawValue: 2)
+        static let handshakeNeedsWritable = TLSWants(rawValue: 4)
     }
 
     enum ReadResult {
@@ -31,28 +59,21 @@ final class Connection: @unchecked Sendable {
     let context: ServerContext
     let logger: Logger
     private(set) var ssl: OpaquePointer?
-    var phase: Phase
+    private(set) var state: State
     var registeredInterest: UInt32 = 0
 
     /// Bytes to send: `outbound[outboundStart...]`.
     var outbound: [UInt8] = []
     var outboundStart = 0
-    var closeAfterFlush = false
-    var lingerAfterFlush = false
-    var peerClosed = false
-    var readPaused = false
-    private var tlsReadWantsWrite = false
-    private var tlsWriteWantsRead = false
-    private var lingerDiscarded = 0
+    var afterOutput = AfterOutput.stayOpen
+    private(set) var input = Input.open
+    private var tlsWants: TLSWants = []
 
     let acceptedAt: UInt64
     var lastActivity: UInt64
     var lastWriteProgress: UInt64
     /// Requests handed to the handler whose responses have not come back to this loop yet.
-    var inFlightHandlers = 0
-
-    var http1: HTTP1Exchange?
-    var http2: HTTP2Session?
+    private(set) var inFlightHandlers = 0
 
     static let maxReadPerEvent = 1 << 20
     static let lingerNanoseconds: UInt64 = 2_000_000_000
@@ -78,17 +99,25 @@ final class Connection: @unchecked Sendable {
             SSL_set_fd(ssl, fd)
             SSL_set_accept_state(ssl)
             self.ssl = ssl
-            phase = .handshaking
+            state = .handshaking
         } else {
-            phase = .http1
-            http1 = HTTP1Exchange(limits: context.limits, startedAt: now)
+            state = .http1(HTTP1Exchange(limits: context.limits, startedAt: now))
         }
     }
 
     var isClosed: Bool {
-        if case .closed = phase { return true }
+        if case .closed = state { return true }
         return false
     }
+
+    /// Pauses or resumes reading; a read side the peer closed stays closed.
+    func pauseReading(_ paused: Bool) {
+        if input != .ended { input = paused ? .paused : .open }
+    }
+
+    func handlerStarted() { inFlightHandlers += 1 }
+
+    func handlerFinished() { inFlightHandlers -= 1 }
 
     var hasPendingOutput: Bool { outboundStart < outbound.count }
 
@@ -100,6 +129,7 @@ final class Connection: @unchecked Sendable {
     }
 
     func handleEvent(flags: UInt32) {
+        loop.assertInEventLoop()
         if flags & (cws_EPOLLERR()) != 0 && flags & cws_EPOLLIN() == 0 {
             close(reason: "socket error")
             return
@@ -120,14 +150,15 @@ final class Connection: @unchecked Sendable {
 
     /// Advances everything that can advance: handshake, reading, protocol work, writing, closing.
     func process() {
-        switch phase {
+        loop.assertInEventLoop()
+        switch state {
         case .closed: return
-        case .lingering: drainWhileLingering(); return
+        case .lingering(let until, let discarded): drainWhileLingering(until: until, discarded: discarded); return
         case .handshaking:
             guard advanceHandshake() else { return }
         case .http1, .http2: break
         }
-        if !readPaused && !peerClosed && (inputMayBeWaiting || tlsHasBufferedInput) { readAvailable() }
+        if input == .open && (inputMayBeWaiting || tlsHasBufferedInput) { readAvailable() }
         if isClosed { return }
         flush()
         if isClosed { return }
@@ -136,38 +167,36 @@ final class Connection: @unchecked Sendable {
     }
 
     var desiredInterest: UInt32 {
-        switch phase {
+        switch state {
         case .closed: return 0
         case .lingering: return cws_EPOLLIN() | cws_EPOLLRDHUP()
         default:
             var interest: UInt32 = 0
-            if (!readPaused && !peerClosed) || tlsWriteWantsRead { interest |= cws_EPOLLIN() }
-            if hasPendingOutput || tlsReadWantsWrite || handshakeWantsWrite { interest |= cws_EPOLLOUT() }
+            if input == .open || tlsWants.contains(.writeNeedsReadable) { interest |= cws_EPOLLIN() }
+            if hasPendingOutput || !tlsWants.isDisjoint(with: [.readNeedsWritable, .handshakeNeedsWritable]) {
+                interest |= cws_EPOLLOUT()
+            }
             return interest
         }
     }
 
     // MARK: TLS handshake
 
-    private var handshakeWantsWrite = false
-
     /// True once the handshake is done and a protocol chosen.
     private func advanceHandshake() -> Bool {
         guard let ssl else { return true }
         ERR_clear_error()
         let result = SSL_do_handshake(ssl)
-        handshakeWantsWrite = false
+        tlsWants.remove(.handshakeNeedsWritable)
         if result == 1 {
             var protocolName: UnsafePointer<UInt8>?
             var length: UInt32 = 0
             SSL_get0_alpn_selected(ssl, &protocolName, &length)
             let isHTTP2 = length == 2 && protocolName![0] == UInt8(ascii: "h") && protocolName![1] == UInt8(ascii: "2")
-            if isHTTP2, let session = HTTP2Session(connection: self) {
-                http2 = session
-                phase = .http2
+            if isHTTP2, let session = HTTP2Session(transport: self) {
+                state = .http2(session)
             } else {
-                http1 = HTTP1Exchange(limits: context.limits, startedAt: acceptedAt)
-                phase = .http1
+                state = .http1(HTTP1Exchange(limits: context.limits, startedAt: acceptedAt))
             }
             if context.shuttingDown.load(ordering: .relaxed) { beginGracefulShutdown() }
             return true
@@ -176,7 +205,7 @@ final class Connection: @unchecked Sendable {
         case SSL_ERROR_WANT_READ:
             loop.updateInterest(self)
         case SSL_ERROR_WANT_WRITE:
-            handshakeWantsWrite = true
+            tlsWants.insert(.handshakeNeedsWritable)
             loop.updateInterest(self)
         case let code:
             let reason = code == SSL_ERROR_SSL ? OpenSSLErrorQueue.drain()
@@ -192,7 +221,7 @@ final class Connection: @unchecked Sendable {
 
     private func readAvailable() {
         var total = 0
-        while !readPaused && !isClosed && !closeAfterFlush {
+        while input == .open && !isClosed && afterOutput == .stayOpen {
             switch readOnce() {
             case .data(let count):
                 total += count
@@ -210,10 +239,10 @@ final class Connection: @unchecked Sendable {
                     return
                 }
             case .wouldBlock:
-                inputMayBeWaiting = tlsReadWantsWrite  // WANT_WRITE: retry once the socket is writable
+                inputMayBeWaiting = tlsWants.contains(.readNeedsWritable)  // WANT_WRITE: retry once writable
                 return
             case .endOfStream:
-                peerClosed = true
+                input = .ended
                 peerDidClose()
                 return
             case .failed(let reason):
@@ -227,14 +256,14 @@ final class Connection: @unchecked Sendable {
         let capacity = loop.readBuffer.count
         return loop.readBuffer.withUnsafeMutableBytes { buffer -> ReadResult in
             if let ssl {
-                tlsReadWantsWrite = false
+                tlsWants.remove(.readNeedsWritable)
                 ERR_clear_error()
                 let result = SSL_read(ssl, buffer.baseAddress, Int32(capacity))
                 if result > 0 { return .data(Int(result)) }
                 switch SSL_get_error(ssl, result) {
                 case SSL_ERROR_WANT_READ: return .wouldBlock
                 case SSL_ERROR_WANT_WRITE:
-                    tlsReadWantsWrite = true
+                    tlsWants.insert(.readNeedsWritable)
                     return .wouldBlock
                 case SSL_ERROR_ZERO_RETURN: return .endOfStream
                 case SSL_ERROR_SYSCALL:
@@ -257,16 +286,16 @@ final class Connection: @unchecked Sendable {
     }
 
     private func received(_ bytes: UnsafeBufferPointer<UInt8>) {
-        switch phase {
-        case .http1: http1Received(bytes)
-        case .http2: http2?.received(bytes)
+        switch state {
+        case .http1(let exchange): http1Received(bytes, exchange)
+        case .http2(let session): session.received(bytes)
         default: break
         }
     }
 
     private func peerDidClose() {
-        switch phase {
-        case .http1: http1PeerClosed()
+        switch state {
+        case .http1(let exchange): http1PeerClosed(exchange)
         default: close(reason: "peer closed")
         }
     }
@@ -280,13 +309,13 @@ final class Connection: @unchecked Sendable {
 
     /// Writes as much as the socket takes; HTTP/2 frames are produced as room frees up.
     func flush() {
-        tlsWriteWantsRead = false
+        tlsWants.remove(.writeNeedsReadable)
         while !isClosed {
             if !hasPendingOutput {
                 outbound.removeAll(keepingCapacity: outbound.capacity <= 256 * 1024)
                 outboundStart = 0
-                if let http2, http2.produceOutput() { continue }
-                if closeAfterFlush { finishAfterFlush() }
+                if case .http2(let session) = state, session.produceOutput() { continue }
+                if afterOutput != .stayOpen { finishAfterFlush() }
                 return
             }
             let written = outbound.withUnsafeBytes { buffer -> Int in
@@ -315,7 +344,7 @@ final class Connection: @unchecked Sendable {
             switch SSL_get_error(ssl, result) {
             case SSL_ERROR_WANT_WRITE: return 0
             case SSL_ERROR_WANT_READ:
-                tlsWriteWantsRead = true
+                tlsWants.insert(.writeNeedsReadable)
                 return 0
             default:
                 logger.debug("TLS write failed", metadata: ["error": "\(OpenSSLErrorQueue.drain())"])
@@ -338,38 +367,40 @@ final class Connection: @unchecked Sendable {
     // MARK: Closing
 
     private func closeIfFinished() {
-        switch phase {
-        case .http2:
+        switch state {
+        case .http2(let session):
             // A session terminated for abuse does not wait for its handlers: their answers are dropped.
-            if let http2, http2.isFinished && (inFlightHandlers == 0 || http2.terminated) && !hasPendingOutput {
+            if session.isFinished && (inFlightHandlers == 0 || session.terminated) && !hasPendingOutput {
                 close(reason: "HTTP/2 session finished")
             }
-        case .http1:
-            if peerClosed && !hasPendingOutput && http1?.awaitingResponse != true { close(reason: "peer closed") }
+        case .http1(let exchange):
+            if input == .ended && !hasPendingOutput && !exchange.awaitingResponse { close(reason: "peer closed") }
         default: break
         }
     }
 
     private func finishAfterFlush() {
-        if lingerAfterFlush {
+        if afterOutput == .lingerThenClose {
             if let ssl {
                 ERR_clear_error()
                 _ = SSL_shutdown(ssl)
             }
             shutdown(fd, Int32(SHUT_WR))
-            phase = .lingering(until: monotonicNanoseconds() + Self.lingerNanoseconds)
+            state = .lingering(until: monotonicNanoseconds() + Self.lingerNanoseconds, discarded: 0)
             loop.updateInterest(self)
         } else {
             close(reason: "response complete, connection not kept alive")
         }
     }
 
-    private func drainWhileLingering() {
+    private func drainWhileLingering(until: UInt64, discarded: Int) {
+        var discarded = discarded
+        defer { if case .lingering = state { state = .lingering(until: until, discarded: discarded) } }
         while true {
             let count = loop.readBuffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
-                lingerDiscarded += count
-                if lingerDiscarded > Self.maxLingerDiscard { break }
+                discarded += count
+                if discarded > Self.maxLingerDiscard { break }
                 continue
             }
             if count < 0 && errno == EINTR { continue }
@@ -380,17 +411,22 @@ final class Connection: @unchecked Sendable {
     }
 
     func close(reason: String, sendCloseNotify: Bool = true) {
+        loop.assertInEventLoop()
         if isClosed { return }
-        if case .lingering = phase {} else if sendCloseNotify, let ssl, SSL_is_init_finished(ssl) == 1 {
+        let handshakeCompleted = ssl.map { SSL_is_init_finished($0) == 1 } ?? false
+        if case .lingering = state {} else if sendCloseNotify && handshakeCompleted, let ssl {
             ERR_clear_error()
             _ = SSL_shutdown(ssl)
         }
-        phase = .closed
+        if case .http2(let session) = state { session.release() }
+        state = .closed
         logger.trace("connection closed", metadata: ["reason": "\(reason)"])
-        http2?.release()
-        http2 = nil
         loop.removed(self)
         if let ssl {
+            // SSL_free evicts the session of a connection not shut down from the cache (OpenSSL treats it as
+            // possibly broken). A completed handshake's session is good however the connection ended: mark it
+            // shut down, so TLS 1.2 session-ID resumption also works after a close without close_notify.
+            if handshakeCompleted { SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN) }
             SSL_free(ssl)
             self.ssl = nil
         }
@@ -400,10 +436,11 @@ final class Connection: @unchecked Sendable {
 
     /// Stop taking new requests; finish those in flight; close idle connections now.
     func beginGracefulShutdown() {
-        switch phase {
+        loop.assertInEventLoop()
+        switch state {
         case .handshaking, .lingering: close(reason: "server shutting down")
-        case .http1: http1ShutdownRequested()
-        case .http2: http2?.sendGoAway()
+        case .http1(let exchange): http1ShutdownRequested(exchange)
+        case .http2(let session): session.sendGoAway()
         case .closed: return
         }
         if !isClosed { process() }
@@ -412,10 +449,11 @@ final class Connection: @unchecked Sendable {
     // MARK: Timeouts
 
     func checkTimeouts(now: UInt64) {
+        loop.assertInEventLoop()
         let limits = context.limits
-        switch phase {
+        switch state {
         case .closed: return
-        case .lingering(let until):
+        case .lingering(let until, _):
             if now >= until { close(reason: "lingering close timed out", sendCloseNotify: false) }
             return
         case .handshaking:
@@ -423,13 +461,19 @@ final class Connection: @unchecked Sendable {
                 timedOut(.headerTimeout, "TLS handshake and request head not received in time")
             }
             return
-        case .http1, .http2:
-            if hasPendingOutput && now - lastWriteProgress > limits.writeTimeout.nanoseconds {
-                timedOut(.writeTimeout, "client stopped reading")
-                return
-            }
+        case .http1(let exchange):
+            if writeTimedOut(now: now) { return }
+            http1CheckTimeouts(now: now, exchange)
+        case .http2(let session):
+            if writeTimedOut(now: now) { return }
+            session.checkTimeouts(now: now)
         }
-        if case .http1 = phase { http1CheckTimeouts(now: now) } else { http2?.checkTimeouts(now: now) }
+    }
+
+    private func writeTimedOut(now: UInt64) -> Bool {
+        guard hasPendingOutput && now - lastWriteProgress > context.limits.writeTimeout.nanoseconds else { return false }
+        timedOut(.writeTimeout, "client stopped reading")
+        return true
     }
 
     func timedOut(_ kind: ServerProtocolErrorKind, _ reason: String) {

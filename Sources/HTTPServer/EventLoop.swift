@@ -8,7 +8,8 @@ import Locking
 #endif
 
 /// One thread, one epoll instance, one SO_REUSEPORT listener and the connections it accepted.
-/// Everything but `execute` runs on the loop's own thread; `@unchecked Sendable` rests on that confinement.
+/// Everything but `execute` runs on the loop's own thread; `@unchecked Sendable` rests on that confinement,
+/// which `assertInEventLoop` checks in debug builds.
 final class EventLoop: @unchecked Sendable {
     let index: Int
     let context: ServerContext
@@ -37,6 +38,7 @@ final class EventLoop: @unchecked Sendable {
     private var nextCertificateCheck: UInt64 = 0
     /// Scratch space for reads; shared by the loop's connections since reads never overlap.
     var readBuffer = [UInt8](repeating: 0, count: 32 * 1024)
+    private var dateCache = HTTPDateCache()
 
     static let tickNanoseconds: UInt64 = 250_000_000
     static let acceptBatch = 64
@@ -70,7 +72,21 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    var isOnLoopThread: Bool { loopThreadID.load(ordering: .relaxed) == UInt(pthread_self()) }
+    var isOnLoopThread: Bool { pthread_equal(pthread_t(loopThreadID.load(ordering: .relaxed)), pthread_self()) != 0 }
+
+    /// Traps in debug builds when called off the loop's thread (as swift-nio's `assertInEventLoop`); compiled
+    /// out of release builds.
+    @inline(__always)
+    func assertInEventLoop(file: StaticString = #fileID, line: UInt = #line) {
+        assert(isOnLoopThread, "event loop \(index) state touched off its thread", file: file, line: line)
+    }
+
+    /// The `Date` field value for responses now, formatted at most once a second for this loop.
+    var httpDate: HTTPDateCache {
+        assertInEventLoop()
+        dateCache.refresh()
+        return dateCache
+    }
 
     func start() throws(ServerError) {
         let box = Unmanaged.passRetained(self).toOpaque()
@@ -267,6 +283,7 @@ final class EventLoop: @unchecked Sendable {
     // MARK: Connection bookkeeping (loop thread only)
 
     func updateInterest(_ connection: Connection) {
+        assertInEventLoop()
         let wanted = connection.desiredInterest
         guard wanted != connection.registeredInterest else { return }
         _ = cws_epoll_ctl(epollFD, EPOLL_CTL_MOD, connection.fd, wanted, UInt64(connection.fd))
@@ -274,10 +291,12 @@ final class EventLoop: @unchecked Sendable {
     }
 
     func scheduleRerun(_ connection: Connection) {
+        assertInEventLoop()
         rerun.append(connection)
     }
 
     func removed(_ connection: Connection) {
+        assertInEventLoop()
         _ = cws_epoll_ctl(epollFD, EPOLL_CTL_DEL, connection.fd, 0, 0)
         connections[connection.fd] = nil
         context.connectionCount.subtract(1, ordering: .relaxed)
@@ -288,6 +307,7 @@ final class EventLoop: @unchecked Sendable {
     // MARK: Shutdown (run on the loop thread via execute)
 
     func beginShutdown() {
+        assertInEventLoop()
         closeListener()
         for connection in Array(connections.values) { connection.beginGracefulShutdown() }
     }

@@ -1,30 +1,6 @@
-/// Serializes responses for HTTP/1.x. The server owns framing: `content-length`, `transfer-encoding`,
-/// `connection` and other hop-by-hop fields from the handler are replaced, and fields that could split the
-/// response (CR/LF in a value, a non-token name) are dropped.
+/// Serializes responses for HTTP/1.x. The server owns framing and `date`: the fields `ServerResponseRules` names
+/// are replaced, and fields that could split the response (CR/LF in a value, a non-token name) are dropped.
 enum HTTP1ResponseEncoder {
-    /// Fields the server writes itself (or must not forward).
-    static func isHopByHop(_ name: String) -> Bool {
-        switch name.utf8.count {  // most fields (content-type) are passed over here
-        case 2, 7, 10, 14, 16, 17: break
-        default: return false
-        }
-        switch name {
-        case "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "proxy-connection", "te",
-             "trailer":
-            return true
-        default:
-            return false
-        }
-    }
-
-    /// Status line and fields, then the body when the response has one.
-    static func encode(_ response: HTTPResponse, isHeadRequest: Bool, minorVersion: Int, keepAlive: Bool) -> [UInt8] {
-        var out: [UInt8] = []
-        encodeHead(response, minorVersion: minorVersion, keepAlive: keepAlive, into: &out)
-        if sendsBody(response, isHeadRequest: isHeadRequest) { out.append(contentsOf: response.body) }
-        return out
-    }
-
     static func sendsBody(_ response: HTTPResponse, isHeadRequest: Bool) -> Bool {
         hasBody(status: response.status) && !isHeadRequest
     }
@@ -34,15 +10,19 @@ enum HTTP1ResponseEncoder {
     }
 
     /// The status line and fields, built on bytes without intermediate strings: this runs for every
-    /// HTTP/1.1 response.
-    static func encodeHead(_ response: HTTPResponse, minorVersion: Int, keepAlive: Bool, into out: inout [UInt8]) {
+    /// HTTP/1.1 response. `date` is the event loop's cached IMF-fixdate.
+    static func encodeHead(_ response: HTTPResponse, minorVersion: Int, keepAlive: Bool, date: [UInt8],
+                           into out: inout [UInt8]) {
         out.reserveCapacity(out.count + 160 + response.body.count)
         out.append(contentsOf: "HTTP/1.1 ".utf8)
         appendDecimal(response.status, to: &out)
         out.append(UInt8(ascii: " "))
         out.append(contentsOf: reasonPhrase(response.status).utf8)
+        out.append(contentsOf: "\r\ndate: ".utf8)
+        out.append(contentsOf: date)
         out.append(contentsOf: "\r\n".utf8)
-        for (name, value) in response.headers where !isHopByHop(name) && isSafeField(name: name, value: value) {
+        for (name, value) in response.headers
+        where !ServerResponseRules.isServerOwned(name) && ServerResponseRules.isSafeField(name: name, value: value) {
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: ": ".utf8)
             out.append(contentsOf: value.utf8)
@@ -65,17 +45,6 @@ enum HTTP1ResponseEncoder {
         guard value >= 10 else { return out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: max(0, value))) }
         appendDecimal(value / 10, to: &out)
         out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
-    }
-
-    /// A plain-text answer for requests refused by the server itself.
-    static func errorResponse(status: Int, message: String) -> HTTPResponse {
-        HTTPResponse(status: status, headers: HTTPHeaders([("content-type", "text/plain; charset=utf-8")]),
-                     body: Array((message + "\n").utf8))
-    }
-
-    static func isSafeField(name: String, value: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy(HTTP1RequestParser.isTokenByte)
-            && value.utf8.allSatisfy { ($0 >= 0x20 && $0 != 0x7F) || $0 == UInt8(ascii: "\t") }
     }
 
     static func reasonPhrase(_ status: Int) -> String {

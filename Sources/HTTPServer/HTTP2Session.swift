@@ -3,9 +3,11 @@ import Logging
 
 /// An nghttp2 server session on one connection, driven with `mem_recv`/`mem_send` (all nghttp2 calls live
 /// in this file). The server adds what nghttp2 1.52 leaves to applications: body, header-list, stream,
-/// buffered-memory and abuse limits, and timeouts for streams that never finish or never drain.
-final class HTTP2Session {
-    unowned let connection: Connection
+/// buffered-memory and abuse limits, RFC 9113 §5.1.1's stream-identifier order, and timeouts for streams that
+/// never finish or never drain. Confined to its connection's event loop; `@unchecked Sendable` only lets response
+/// callbacks carry it back there.
+final class HTTP2Session: @unchecked Sendable {
+    unowned let transport: any HTTP2Transport
     private var session: OpaquePointer?
     private var streams: [Int32: HTTP2Stream] = [:]
     private var meter: HTTP2FrameMeter
@@ -14,17 +16,20 @@ final class HTTP2Session {
     /// Terminated for abuse or a protocol error: in-flight answers are dropped, the connection closes.
     private(set) var terminated = false
     private var goAwaySent = false
+    private var clientStreamIDs = HTTP2ClientStreamIDs()
+    /// Why the last `mem_recv` failed when a callback found the violation (nghttp2's error code says less).
+    private var violation: String?
 
     /// Frames are produced until this much output is queued, then again as the socket drains.
     static let outputHighWater = 64 * 1024
     static let initialWindowSize: UInt32 = 1 << 20
 
-    private var limits: ServerLimits { connection.context.limits }
-    private var logger: Logger { connection.logger }
+    private var limits: ServerLimits { transport.context.limits }
+    private var logger: Logger { transport.logger }
 
-    init?(connection: Connection) {
-        self.connection = connection
-        let limits = connection.context.limits
+    init?(transport: any HTTP2Transport) {
+        self.transport = transport
+        let limits = transport.context.limits
         meter = HTTP2FrameMeter(maxResetsPerSecond: limits.http2MaxResetsPerSecond,
                                 maxControlFramesPerSecond: limits.http2MaxControlFramesPerSecond,
                                 maxContinuationFrames: limits.http2MaxContinuationFrames)
@@ -62,6 +67,7 @@ final class HTTP2Session {
     // MARK: Input / output
 
     func received(_ bytes: UnsafeBufferPointer<UInt8>) {
+        transport.loop.assertInEventLoop()
         guard let session, !terminated else { return }
         switch meter.inspect(bytes, now: monotonicNanoseconds()) {
         case .ok: break
@@ -71,11 +77,11 @@ final class HTTP2Session {
         }
         let result = nghttp2_session_mem_recv(session, bytes.baseAddress, bytes.count)
         if result < 0 {
-            let reason = String(cString: nghttp2_strerror(Int32(result)))
-            connection.context.observer?.protocolError(.http2ProtocolError)
+            let reason = violation ?? String(cString: nghttp2_strerror(Int32(result)))
+            transport.context.observer?.protocolError(.http2ProtocolError)
             logger.info("HTTP/2 protocol error", metadata: ["cause": "\(reason)"])
             terminated = true
-            connection.readPaused = true
+            transport.stopReading()
         }
     }
 
@@ -83,7 +89,7 @@ final class HTTP2Session {
     func produceOutput() -> Bool {
         guard let session else { return false }
         var produced = false
-        while connection.outbound.count < Self.outputHighWater {
+        while transport.queuedOutputBytes < Self.outputHighWater {
             var data: UnsafePointer<UInt8>?
             let count = nghttp2_session_mem_send(session, &data)
             if count < 0 {
@@ -92,7 +98,7 @@ final class HTTP2Session {
                 return produced
             }
             guard count > 0, let data else { break }
-            connection.outbound.append(contentsOf: UnsafeBufferPointer(start: data, count: count))
+            transport.queueOutput(UnsafeBufferPointer(start: data, count: count))
             produced = true
         }
         return produced
@@ -106,11 +112,11 @@ final class HTTP2Session {
     }
 
     private func terminate(_ kind: ServerProtocolErrorKind, _ reason: String) {
-        connection.context.observer?.protocolError(kind)
+        transport.context.observer?.protocolError(kind)
         logger.warning("HTTP/2 connection abusive; sending GOAWAY ENHANCE_YOUR_CALM",
                        metadata: ["kind": "\(kind.rawValue)", "cause": "\(reason)"])
         terminated = true
-        connection.readPaused = true
+        transport.stopReading()
         if let session { _ = nghttp2_session_terminate_session(session, NGHTTP2_ENHANCE_YOUR_CALM.rawValue) }
     }
 
@@ -125,32 +131,31 @@ final class HTTP2Session {
 
     func checkTimeouts(now: UInt64) {
         let limits = self.limits
-        if !sawFirstRequest && now - connection.acceptedAt > limits.readHeaderTimeout.nanoseconds {
-            connection.timedOut(.headerTimeout, "no HTTP/2 request received in time")
+        if !sawFirstRequest && now - transport.acceptedAt > limits.readHeaderTimeout.nanoseconds {
+            transport.timedOut(.headerTimeout, "no HTTP/2 request received in time")
             return
         }
         var resetAny = false
         for stream in Array(streams.values) {
             if stream.hasUnsentResponseBody && now - stream.lastResponseProgress > limits.writeTimeout.nanoseconds {
-                connection.context.observer?.protocolError(.writeTimeout)
+                transport.context.observer?.protocolError(.writeTimeout)
                 logger.info("HTTP/2 stream reset: response not read in time", metadata: ["stream": "\(stream.id)"])
                 resetStream(stream.id, NGHTTP2_CANCEL.rawValue)
                 resetAny = true
             } else if !stream.handedToHandler && !stream.responseSubmitted
                         && now - stream.startedAt > limits.readRequestTimeout.nanoseconds {
-                connection.context.observer?.protocolError(.requestTimeout)
+                transport.context.observer?.protocolError(.requestTimeout)
                 logger.info("HTTP/2 stream reset: request not received in time", metadata: ["stream": "\(stream.id)"])
                 resetStream(stream.id, NGHTTP2_CANCEL.rawValue)
                 resetAny = true
             }
         }
-        if streams.isEmpty && connection.inFlightHandlers == 0 && !connection.hasPendingOutput
-            && now - connection.lastActivity > limits.idleTimeout.nanoseconds {
+        if streams.isEmpty && transport.inFlightHandlers == 0 && transport.queuedOutputBytes == 0
+            && now - transport.lastActivity > limits.idleTimeout.nanoseconds {
             sendGoAway()
-            connection.process()
-            if !connection.isClosed { connection.close(reason: "idle timeout") }
+            transport.finish(reason: "idle timeout")
         } else if resetAny {
-            connection.process()
+            transport.process()
         }
     }
 
@@ -162,11 +167,22 @@ final class HTTP2Session {
 
     // MARK: Requests
 
+    /// Every frame's header, before nghttp2 acts on the frame: HEADERS must not use a client stream identifier
+    /// below the highest opened that the client skipped (nghttp2 would ignore the block without an error).
+    fileprivate func frameBegins(type: UInt8, streamID: Int32) -> Int32 {
+        guard type == UInt8(NGHTTP2_HEADERS.rawValue),
+              clientStreamIDs.headersFrame(streamID: streamID) == .neverOpenedBelowHighest, let session else { return 0 }
+        violation = "HEADERS on stream \(streamID), below stream \(clientStreamIDs.highest) and never opened "
+            + "(RFC 9113 5.1.1)"
+        _ = nghttp2_session_terminate_session(session, NGHTTP2_PROTOCOL_ERROR.rawValue)
+        return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue
+    }
+
     fileprivate func beginHeaders(streamID: Int32) {
         // nghttp2 enforces the advertised limit on open streams; this also counts requests whose stream the
         // client already reset but whose handler is still working (rapid reset must not pile up work).
-        if max(streams.count, connection.inFlightHandlers) >= limits.maxConcurrentStreams {
-            connection.context.observer?.protocolError(.http2StreamRefused)
+        if max(streams.count, transport.inFlightHandlers) >= limits.maxConcurrentStreams {
+            transport.context.observer?.protocolError(.http2StreamRefused)
             logger.debug("HTTP/2 stream refused: too many concurrent streams", metadata: ["stream": "\(streamID)"])
             _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID,
                                           NGHTTP2_REFUSED_STREAM.rawValue)
@@ -198,7 +214,7 @@ final class HTTP2Session {
         guard let stream = streams[streamID], !stream.rejected else { return }
         sawFirstRequest = true
         if stream.headersTooLarge {
-            connection.context.observer?.protocolError(.headersTooLarge)
+            transport.context.observer?.protocolError(.headersTooLarge)
             logger.info("HTTP/2 request rejected: header list too large",
                         metadata: ["stream": "\(streamID)", "limit": "\(limits.maxHeaderListBytes)"])
             return respondBySelf(stream, status: 431, message: "request header list too large")
@@ -213,7 +229,7 @@ final class HTTP2Session {
         guard let stream = streams[streamID], !stream.rejected else { return }
         if stream.body.count + data.count > limits.maxRequestBytes { return rejectBodyTooLarge(stream) }
         if bufferedBodyBytes + data.count > limits.maxBufferedBodyBytesPerConnection {
-            connection.context.observer?.protocolError(.http2StreamRefused)
+            transport.context.observer?.protocolError(.http2StreamRefused)
             logger.info("HTTP/2 stream refused: connection body buffer full",
                         metadata: ["stream": "\(streamID)", "limit": "\(limits.maxBufferedBodyBytesPerConnection)"])
             return resetStream(streamID, NGHTTP2_REFUSED_STREAM.rawValue)
@@ -232,7 +248,7 @@ final class HTTP2Session {
     }
 
     private func rejectBodyTooLarge(_ stream: HTTP2Stream) {
-        connection.context.observer?.protocolError(.bodyTooLarge)
+        transport.context.observer?.protocolError(.bodyTooLarge)
         logger.info("HTTP/2 request rejected: body too large",
                     metadata: ["stream": "\(stream.id)", "limit": "\(limits.maxRequestBytes)"])
         respondBySelf(stream, status: 413, message: "request body larger than \(limits.maxRequestBytes) bytes")
@@ -243,7 +259,7 @@ final class HTTP2Session {
         stream.rejected = true
         bufferedBodyBytes -= stream.body.count
         stream.body = []
-        submit(HTTP1ResponseEncoder.errorResponse(status: status, message: message), on: stream, isHead: false)
+        submit(ServerResponseRules.errorResponse(status: status, message: message), on: stream, isHead: false)
     }
 
     private func dispatch(_ stream: HTTP2Stream) {
@@ -255,22 +271,23 @@ final class HTTP2Session {
                                   body: stream.body, version: .http2)
         bufferedBodyBytes -= stream.body.count
         stream.body = []
-        guard connection.context.acquirePendingSlot() else {
-            connection.context.observer?.protocolError(.overloaded)
+        guard transport.context.acquirePendingSlot() else {
+            transport.context.observer?.protocolError(.overloaded)
             logger.warning("overloaded: too many requests waiting for the handler; stream refused",
                            metadata: ["maxPendingRequests": "\(limits.maxPendingRequests)"])
             return resetStream(stream.id, NGHTTP2_REFUSED_STREAM.rawValue)
         }
         let streamID = stream.id
         let isHead = stream.method == "HEAD"
-        let connection = self.connection
-        connection.inFlightHandlers += 1
-        let ticket = ResponseTicket(loop: connection.loop, context: connection.context) { response in
-            connection.inFlightHandlers -= 1
-            connection.http2?.deliver(response, streamID: streamID, isHead: isHead)
-            connection.process()
+        // The callback holds the transport: the session's reference to it is unowned.
+        let transport = self.transport
+        transport.handlerStarted()
+        let ticket = ResponseTicket(loop: transport.loop, context: transport.context) { [self] response in
+            transport.handlerFinished()
+            deliver(response, streamID: streamID, isHead: isHead)
+            transport.process()
         }
-        connection.context.handler.handle(request) { response in ticket.fulfill(response) }
+        transport.context.handler.handle(request) { response in ticket.fulfill(response) }
     }
 
     private static func splitPath(_ target: String) -> (String, String) {
@@ -280,19 +297,17 @@ final class HTTP2Session {
 
     // MARK: Responses
 
+    /// After `release` (the connection closed) streams are gone, so a late answer is dropped here.
     private func deliver(_ response: HTTPResponse, streamID: Int32, isHead: Bool) {
         guard !terminated, let stream = streams[streamID] else { return }
         submit(response, on: stream, isHead: isHead)
     }
 
-    static let connectionSpecific: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding",
-                                                  "upgrade", "te", "content-length"]
-
     private func submit(_ response: HTTPResponse, on stream: HTTP2Stream, isHead: Bool) {
         guard let session, !stream.responseSubmitted else { return }
-        var fields: [(String, String)] = [(":status", String(response.status))]
+        var fields: [(String, String)] = [(":status", String(response.status)), ("date", transport.loop.httpDate.text)]
         for (name, value) in response.headers
-        where !Self.connectionSpecific.contains(name) && HTTP1ResponseEncoder.isSafeField(name: name, value: value) {
+        where !ServerResponseRules.isServerOwned(name) && ServerResponseRules.isSafeField(name: name, value: value) {
             fields.append((name, value))
         }
         let hasBody = !response.body.isEmpty && !isHead && response.status != 204 && response.status != 304
@@ -354,6 +369,10 @@ final class HTTP2Session {
     }
 
     private static func install(_ callbacks: OpaquePointer) {
+        nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks) { _, header, userData in
+            guard let header else { return 0 }
+            return HTTP2Session.session(userData).frameBegins(type: header.pointee.type, streamID: header.pointee.stream_id)
+        }
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, userData in
             guard let frame, frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue),
                   frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST else { return 0 }

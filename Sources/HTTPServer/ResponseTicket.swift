@@ -21,6 +21,7 @@ final class ResponseTicket: @unchecked Sendable {
     /// Runs `handle` (on the loop thread). A response given before it returns, on this thread, is
     /// returned for the caller to send at once; otherwise nil, and `deliver` will run later on the loop.
     func dispatch(_ handle: () -> Void) -> HTTPResponse? {
+        loop.assertInEventLoop()
         capturing = true
         handle()
         capturing = false
