@@ -29,6 +29,15 @@ def certs(tmp_path_factory):
     return out
 
 
+@pytest.fixture
+def fake_api(certs):
+    """The fake Kubernetes API server (tests/helpers/fake_apiserver.py) on 127.0.0.1, with its default token."""
+    from fake_apiserver import FakeAPIServer
+    server = FakeAPIServer(str(certs / "tls.crt"), str(certs / "tls.key")).start()
+    yield server
+    server.stop()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

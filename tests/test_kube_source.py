@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from fake_apiserver import FakeAPIServer, write_kubeconfig
+from fake_apiserver import write_kubeconfig
 
 PREFIX = "eks.amazonaws.com"
 TOKEN = "good-token"
@@ -23,10 +23,8 @@ def role(name):
 
 
 @pytest.fixture
-def api(certs):
-    server = FakeAPIServer(str(certs / "tls.crt"), str(certs / "tls.key"), token=TOKEN).start()
-    yield server
-    server.stop()
+def api(fake_api):
+    return fake_api
 
 
 @pytest.fixture
