@@ -1,7 +1,9 @@
 // swift-tools-version:6.2
 // The dependency arrows point one way:
 //   JSONCore <- PodIdentity (pure mutation logic) <- Admission (codec)
-//   JSONCore <- TrustReconciliation (pure trust-controller logic)
+//   JSONCore <- TrustPolicyRules (pure trust-policy merge) <- IRSAToolkit
+//   AWSCore (pure: SigV4, endpoints, XML/INI readers, credential-source choice)
+//   JSONCore, TrustPolicyRules <- TrustReconciliation (pure trust-controller logic)
 //            <- ServiceAccountSources / KubernetesClient / HTTPServer / IRSAToolkit
 //            <- WebhookService (wiring) <- webhook (CLI)
 import PackageDescription
@@ -40,8 +42,15 @@ let package = Package(
         .target(name: "JSONCore", swiftSettings: swiftSettings),
         .target(name: "PodIdentity", dependencies: ["JSONCore", "Locking"], swiftSettings: swiftSettings),
         .target(name: "Admission", dependencies: ["JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
+        // The trust-policy merge and checks (shared by `webhook setup role` and the trust controller).
+        .target(name: "TrustPolicyRules", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
+        // AWS without I/O: SigV4 (hashes from libcrypto), endpoints, XML and INI readers, credential-source choice, retry rules.
+        .target(name: "AWSCore", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // AWS calls over the one outbound HTTP client: signing, retries, errors, the credential chain, IAM/STS/S3.
+        .target(name: "AWSClient", dependencies: ["AWSCore", "HTTPClient", "TLSSupport", "JSONCore", "FileSystem", "Locking"],
+                swiftSettings: swiftSettings),
         // The trust controller's decisions: desired trust, the owned trust-policy statement, leader election.
-        .target(name: "TrustReconciliation", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
+        .target(name: "TrustReconciliation", dependencies: ["JSONCore", "TrustPolicyRules"], swiftSettings: swiftSettings),
 
         // I/O: TLS, HTTP server, ServiceAccount sources, Kubernetes API client, IRSA toolkit.
         .target(
@@ -55,6 +64,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        .target(name: "HTTPClient", dependencies: ["TLSSupport", "Locking"], swiftSettings: swiftSettings),
         .target(
             name: "ServiceAccountSources",
             dependencies: [
@@ -66,12 +76,12 @@ let package = Package(
         .target(
             name: "KubernetesClient",
             dependencies: [
-                "JSONCore", "PodIdentity", "TLSSupport", "COpenSSL", "CWebhookShims", "FileSystem", "Locking",
+                "JSONCore", "PodIdentity", "HTTPClient", "TLSSupport", "FileSystem", "Locking",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "COpenSSL", "CWebhookShims", "FileSystem"], swiftSettings: swiftSettings),
+        .target(name: "IRSAToolkit", dependencies: ["JSONCore", "TrustPolicyRules", "COpenSSL", "TLSSupport", "FileSystem"], swiftSettings: swiftSettings),
 
         // Wiring: routes, handlers, metrics, configuration.
         .target(
@@ -87,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "webhook",
             dependencies: [
-                "WebhookService", "IRSAToolkit", "Admission", "PodIdentity", "ServiceAccountSources", "FileSystem",
+                "WebhookService", "IRSAToolkit", "AWSCore", "AWSClient", "TrustPolicyRules", "TLSSupport", "JSONCore", "Admission", "PodIdentity", "ServiceAccountSources", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -110,8 +120,12 @@ let package = Package(
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TLSSupport", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity", "Locking"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TLSSupport", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "PodIdentity"], swiftSettings: swiftSettings),
         .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustPolicyRulesTests", dependencies: ["TrustPolicyRules", "JSONCore"], resources: [.copy("Cases")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Answers")], swiftSettings: swiftSettings),
         .testTarget(name: "TrustReconciliationTests", dependencies: ["TrustReconciliation", "JSONCore"], swiftSettings: swiftSettings),
         .testTarget(name: "WebhookServiceTests", dependencies: ["WebhookService"], swiftSettings: swiftSettings),
     ]

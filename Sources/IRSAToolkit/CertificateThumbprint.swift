@@ -1,4 +1,5 @@
 import COpenSSL
+import TLSSupport
 
 /// The SHA-1 certificate fingerprint IAM asks for when creating an OIDC provider.
 public struct CertificateThumbprint: Sendable, Equatable {
@@ -34,7 +35,7 @@ public struct CertificateThumbprint: Sendable, Equatable {
             return d2i_X509(nil, &cursor, buffer.count)
         }
         guard let certificate else {
-            throw .malformedCertificate(path: path, detail: OpenSSLErrorQueue.drainMessage(fallback: "undecodable DER"))
+            throw .malformedCertificate(path: path, detail: OpenSSLErrorQueue.drain(fallback: "undecodable DER"))
         }
         defer { X509_free(certificate) }
         guard let line = X509_NAME_oneline(X509_get_subject_name(certificate), nil, 0) else { return "" }

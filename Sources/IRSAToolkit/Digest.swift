@@ -1,4 +1,5 @@
 import COpenSSL
+import TLSSupport
 
 /// Message digests computed by OpenSSL.
 public enum Digest {
@@ -14,7 +15,7 @@ public enum Digest {
             }
         }
         // EVP_Digest fails only on allocation failure or a missing provider: nothing a caller can fix.
-        precondition(ok == 1, "EVP_Digest(\(name)) failed: \(OpenSSLErrorQueue.drainMessage(fallback: "unknown error"))")
+        precondition(ok == 1, "EVP_Digest(\(name)) failed: \(OpenSSLErrorQueue.drain(fallback: "unknown error"))")
         return Array(digest.prefix(Int(length)))
     }
 }

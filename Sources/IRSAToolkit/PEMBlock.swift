@@ -1,4 +1,5 @@
 import COpenSSL
+import TLSSupport
 
 /// One `-----BEGIN LABEL-----` block of a PEM file, decoded to DER by OpenSSL.
 struct PEMBlock {
@@ -11,15 +12,10 @@ struct PEMBlock {
     static func all(in bytes: [UInt8], path: String, expected: String) throws(ToolkitError) -> [PEMBlock] {
         guard !bytes.isEmpty else { throw .notPEM(path: path, expected: expected) }
         OpenSSLErrorQueue.clear()
-        // BIO_new_mem_buf does not copy: the BIO is used and freed inside the closure, while the pointer is valid.
-        let outcome: Result<[PEMBlock], ToolkitError> = bytes.withUnsafeBytes { raw in
-            guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)) else {
-                return .failure(.openSSLFailure(operation: "BIO_new_mem_buf", detail: "allocation failed"))
-            }
-            defer { BIO_free(bio) }
-            return Result { () throws(ToolkitError) in try readBlocks(from: bio, path: path) }
+        let read = try OpenSSLMemoryBIO.reading(bytes) { (bio: OpaquePointer) throws(ToolkitError) -> [PEMBlock] in
+            try readBlocks(from: bio, path: path)
         }
-        let blocks = try outcome.get()
+        guard let blocks = read else { throw .openSSLFailure(operation: "BIO_new_mem_buf", detail: "allocation failed") }
         guard !blocks.isEmpty else { throw .notPEM(path: path, expected: expected) }
         return blocks
     }
@@ -38,7 +34,7 @@ struct PEMBlock {
                     OpenSSLErrorQueue.clear()
                     return blocks
                 }
-                throw .malformedPEM(path: path, detail: OpenSSLErrorQueue.drainMessage(fallback: "unreadable block"))
+                throw .malformedPEM(path: path, detail: OpenSSLErrorQueue.drain(fallback: "unreadable block"))
             }
             defer {
                 openSSLFree(name)

@@ -1,4 +1,5 @@
 import COpenSSL
+import TLSSupport
 
 /// Reads service-account verification keys from a PEM file, as `--service-account-key-file` takes them:
 /// PKIX `PUBLIC KEY`, PKCS#1 `RSA PUBLIC KEY`, or a private key (`PRIVATE KEY`, `RSA PRIVATE KEY`,
@@ -37,7 +38,7 @@ public enum PublicKeyFile {
         }
         guard let key else {
             if ["PUBLIC KEY", "RSA PUBLIC KEY", "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"].contains(block.label) {
-                throw .malformedKey(path: path, label: block.label, detail: OpenSSLErrorQueue.drainMessage(fallback: "undecodable DER"))
+                throw .malformedKey(path: path, label: block.label, detail: OpenSSLErrorQueue.drain(fallback: "undecodable DER"))
             }
             throw .unsupportedPEMBlock(path: path, label: block.label, expected: expectedContent)
         }

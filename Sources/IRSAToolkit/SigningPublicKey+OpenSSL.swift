@@ -1,4 +1,5 @@
 import COpenSSL
+import TLSSupport
 
 extension SigningPublicKey {
     /// Reads the public half of `key` (which may hold a private key too; only public parts are read).
@@ -28,7 +29,7 @@ extension SigningPublicKey {
     private static func subjectPublicKeyInfo(of key: OpaquePointer) throws(ToolkitError) -> [UInt8] {
         let length = i2d_PUBKEY(key, nil)
         guard length > 0 else {
-            throw .openSSLFailure(operation: "i2d_PUBKEY", detail: OpenSSLErrorQueue.drainMessage(fallback: "no public key"))
+            throw .openSSLFailure(operation: "i2d_PUBKEY", detail: OpenSSLErrorQueue.drain(fallback: "no public key"))
         }
         var der = [UInt8](repeating: 0, count: Int(length))
         let written = der.withUnsafeMutableBufferPointer { buffer in
@@ -36,7 +37,7 @@ extension SigningPublicKey {
             return i2d_PUBKEY(key, &cursor)
         }
         guard written == length else {
-            throw .openSSLFailure(operation: "i2d_PUBKEY", detail: OpenSSLErrorQueue.drainMessage(fallback: "short write"))
+            throw .openSSLFailure(operation: "i2d_PUBKEY", detail: OpenSSLErrorQueue.drain(fallback: "short write"))
         }
         return der
     }
@@ -45,7 +46,7 @@ extension SigningPublicKey {
     private static func bigNumberParameter(_ name: String, of key: OpaquePointer, paddedTo width: Int?) throws(ToolkitError) -> [UInt8] {
         var number: OpaquePointer?
         guard EVP_PKEY_get_bn_param(key, name, &number) == 1, let number else {
-            throw .openSSLFailure(operation: "EVP_PKEY_get_bn_param(\(name))", detail: OpenSSLErrorQueue.drainMessage(fallback: "parameter missing"))
+            throw .openSSLFailure(operation: "EVP_PKEY_get_bn_param(\(name))", detail: OpenSSLErrorQueue.drain(fallback: "parameter missing"))
         }
         defer { BN_free(number) }
         let count = width ?? (Int(BN_num_bits(number)) + 7) / 8

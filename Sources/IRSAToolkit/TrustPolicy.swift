@@ -1,4 +1,5 @@
 import JSONCore
+import TrustPolicyRules
 
 /// An IAM role trust policy letting one ServiceAccount (or every ServiceAccount of a namespace)
 /// assume the role with its projected token, through the cluster's OIDC provider.
@@ -51,32 +52,13 @@ public struct TrustPolicy: Sendable, Equatable {
 
     public var providerARN: String { "arn:\(partition):iam::\(accountID):oidc-provider/\(issuer.withoutScheme)" }
 
-    public var document: JSONValue {
-        let provider = issuer.withoutScheme
-        let audienceCondition: JSONValue = .string(audience)
-        let condition: JSONValue
-        switch subject {
-        case .serviceAccount:
-            condition = ["StringEquals": [
-                "\(provider):sub": .string(subjectClaim),
-                "\(provider):aud": audienceCondition,
-            ]]
-        case .allServiceAccounts:
-            condition = [
-                "StringLike": ["\(provider):sub": .string(subjectClaim)],
-                "StringEquals": ["\(provider):aud": audienceCondition],
-            ]
-        }
-        return [
-            "Version": "2012-10-17",
-            "Statement": [[
-                "Effect": "Allow",
-                "Principal": ["Federated": .string(providerARN)],
-                "Action": "sts:AssumeRoleWithWebIdentity",
-                "Condition": condition,
-            ]],
-        ]
+    /// The grant this policy expresses, for the merge into an existing trust policy.
+    public var grant: WebIdentityGrant {
+        WebIdentityGrant(providerARN: providerARN, providerPath: issuer.withoutScheme, subject: subjectClaim, audience: audience,
+                         subjectMatch: subject == .allServiceAccounts ? .stringLike : .stringEquals)
     }
+
+    public var document: JSONValue { grant.document }
 
     /// `aws` optionally followed by `-` separated lowercase words (`aws-cn`, `aws-us-gov`, `aws-iso-b`).
     private static func isPartition(_ text: String) -> Bool {

@@ -1,16 +1,27 @@
+import HTTPClient
 import JSONCore
+import Locking
+import TLSSupport
 
-/// A small Kubernetes API client: GET and WATCH over HTTP/1.1 on the project's OpenSSL, one request per
-/// connection (calls are few: a LIST, a long-lived WATCH, rate-limited GETs). Blocking: run it on a dedicated thread.
+/// A small Kubernetes API client over `HTTPClient`: GET, LIST, WATCH of any path, and POST/PUT/PATCH, one request
+/// per connection (calls are few: a LIST, a long-lived WATCH, rate-limited GETs, a controller's writes). Blocking: run it on a dedicated thread.
 public final class KubernetesAPIClient: Sendable {
     public let configuration: KubernetesClientConfiguration
-    private let tls: TLSClientContext?
-    static let maximumBodyBytes = 64 << 20
+    private let http: HTTPClient
     static let maximumWatchEventBytes = 16 << 20
 
     public init(configuration: KubernetesClientConfiguration) throws(KubernetesConfigurationError) {
         self.configuration = configuration
-        tls = configuration.server.useTLS ? try TLSClientContext(configuration: configuration) : nil
+        var tls: TLSClientContext?
+        if configuration.server.useTLS {
+            do {
+                tls = try TLSClientContext(settings: configuration.tlsSettings)
+            } catch {
+                throw .invalidCredentials(origin: configuration.origin, reason: error.description)
+            }
+        }
+        // Connecting is part of each call's requestTimeout, as before; bodies up to 64 MiB (a large LIST page).
+        http = HTTPClient(tls: tls, limits: HTTPClientLimits(connectTimeout: configuration.requestTimeout))
     }
 
     /// Who the API server sees, for authorization errors: a ServiceAccount token's subject, the client
@@ -27,7 +38,7 @@ public final class KubernetesAPIClient: Sendable {
                 parts.append("bearer token\(from) (\(token.utf8.count) characters)")
             }
         }
-        if let subject = tls?.clientCertificateSubject { parts.append("client certificate \(subject)") }
+        if let subject = http.tls?.clientCertificateSubject { parts.append("client certificate \(subject)") }
         return parts.isEmpty ? "anonymous (no credentials)" : parts.joined(separator: " and ")
     }
 
@@ -41,17 +52,31 @@ public final class KubernetesAPIClient: Sendable {
 
     public func url(_ path: String) -> String { configuration.server.description + path }
 
+    /// The content type of a JSON merge patch (RFC 7386), for `send("PATCH", ...)`.
+    public static let mergePatchContentType = "application/merge-patch+json"
+
     /// GETs `path` (with its query) and returns the body of a 2xx answer; other statuses throw `.status`.
     public func get(_ path: String, deadline: ContinuousClock.Instant? = nil, stop: StopSignal? = nil) throws(KubernetesAPIError) -> [UInt8] {
+        try send("GET", path, deadline: deadline, stop: stop)
+    }
+
+    /// Sends `method` (GET, POST, PUT, PATCH, DELETE) to `path` with an optional JSON (or `contentType`) body and
+    /// returns the body of a 2xx answer; other statuses throw `.status` with the code (404, 409, ...) and message.
+    public func send(
+        _ method: String, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
+        deadline: ContinuousClock.Instant? = nil, stop: StopSignal? = nil
+    ) throws(KubernetesAPIError) -> [UInt8] {
         let deadline = deadline ?? (.now + configuration.requestTimeout)
-        let (stream, reader) = try open(path, deadline: deadline, stop: stop)
-        defer { stream.close() }
-        let head = try reader.readHead(deadline: deadline)
-        let body = try reader.readBody(of: head, limit: Self.maximumBodyBytes, deadline: deadline)
-        guard (200..<300).contains(head.status) else {
-            throw .status(code: head.status, path: path, message: Self.statusMessage(body))
+        let response: HTTPClientResponse
+        do {
+            response = try http.send(request(method, path, body: body, contentType: contentType), deadline: deadline, stop: stop)
+        } catch {
+            throw KubernetesAPIError(error)
         }
-        return body
+        guard (200..<300).contains(response.status) else {
+            throw .status(code: response.status, path: path, message: Self.statusMessage(response.body))
+        }
+        return response.body
     }
 
     /// Opens a watch on `path` and calls `onLine` for every event line until the server ends the stream
@@ -63,50 +88,45 @@ public final class KubernetesAPIClient: Sendable {
         onLine: ([UInt8]) throws(KubernetesAPIError) -> Void
     ) throws(KubernetesAPIError) {
         let connectDeadline = ContinuousClock.now + configuration.requestTimeout
-        let (stream, reader) = try open(path, deadline: connectDeadline, stop: stop)
-        defer { stream.close() }
-        let head = try reader.readHead(deadline: connectDeadline)
-        guard (200..<300).contains(head.status) else {
-            let body = (try? reader.readBody(of: head, limit: 1 << 20, deadline: connectDeadline)) ?? []
-            throw .status(code: head.status, path: path, message: Self.statusMessage(body))
-        }
-        var lines = LineSplitter(maximumLineLength: Self.maximumWatchEventBytes)
-        try reader.streamBody(of: head, nextDeadline: { .now + idleTimeout }) { (data: [UInt8]) throws(KubernetesAPIError) in
-            try lines.feed(data, onLine: onLine)
-        }
-        try lines.finish(onLine: onLine)
-    }
-
-    private func open(_ path: String, deadline: ContinuousClock.Instant, stop: StopSignal?) throws(KubernetesAPIError) -> (ByteStream, HTTPResponseReader) {
-        let server = configuration.server
-        let socket = try TCPSocket.connect(host: server.host, port: server.port, deadline: deadline, stop: stop)
-        let stream: ByteStream
-        if let tls {
-            stream = try TLSClientStream(socket: socket, context: tls, host: server.host, deadline: deadline)
-        } else {
-            stream = socket
-        }
+        let stream: HTTPResponseStream
         do {
-            try stream.write(request(path), deadline: deadline)
+            stream = try http.open(request("GET", path), deadline: connectDeadline, stop: stop)
         } catch {
-            stream.close()
-            throw error
+            throw KubernetesAPIError(error)
         }
-        return (stream, HTTPResponseReader(stream: stream))
+        defer { stream.close() }
+        guard (200..<300).contains(stream.status) else {
+            let body = (try? stream.readBody(limit: 1 << 20, deadline: connectDeadline)) ?? []
+            throw .status(code: stream.status, path: path, message: Self.statusMessage(body))
+        }
+        while true {
+            let line: [UInt8]?
+            do {
+                line = try stream.nextLine(maximumLength: Self.maximumWatchEventBytes, idleTimeout: idleTimeout)
+            } catch {
+                throw KubernetesAPIError(error)
+            }
+            guard let line else { return }
+            try onLine(line)
+        }
     }
 
-    private func request(_ path: String) -> [UInt8] {
+    private func request(_ method: String, _ path: String, body: [UInt8]? = nil,
+                         contentType: String = "application/json") -> HTTPClientRequest {
         let server = configuration.server
-        let host = server.host.contains(":") ? "[\(server.host)]" : server.host
-        var text = "GET \(server.basePath)\(path) HTTP/1.1\r\n"
-        text += "Host: \(host):\(server.port)\r\n"
-        text += "User-Agent: \(configuration.userAgent)\r\n"
-        text += "Accept: application/json\r\n"
+        let mark = path.firstIndex(of: "?")
+        let query = mark.map { String(path[path.index(after: $0)...]) }
+        let url = HTTPURL(scheme: server.useTLS ? .https : .http, host: server.host, port: server.port,
+                          path: server.basePath + String(path[..<(mark ?? path.endIndex)]), query: query)
+        var headers: [(name: String, value: String)] = [
+            ("User-Agent", configuration.userAgent),
+            ("Accept", "application/json"),
+        ]
         if let token = configuration.bearerToken?.current() {
-            text += "Authorization: Bearer \(token)\r\n"
+            headers.append(("Authorization", "Bearer \(token)"))
         }
-        text += "Connection: close\r\n\r\n"
-        return Array(text.utf8)
+        if body != nil { headers.append(("Content-Type", contentType)) }
+        return HTTPClientRequest(method: method, url: url, headers: headers, body: body ?? [])
     }
 
     /// The `message` of a `Status` body, or the start of whatever the server sent.

@@ -1,3 +1,6 @@
+import HTTPClient
+import TLSSupport
+
 /// How to reach and authenticate to the Kubernetes API server: built from the in-cluster
 /// ServiceAccount mount or from a kubeconfig file, then handed to `KubernetesAPIClient`.
 public struct KubernetesClientConfiguration: Sendable {
@@ -55,62 +58,39 @@ public struct APIServerEndpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `https://host[:port][/prefix]` (`http://` for a local `kubectl proxy`). IPv6 hosts go in brackets.
     public init(parsing text: String) throws(KubernetesConfigurationError) {
-        func invalid(_ why: String) -> KubernetesConfigurationError {
-            .invalidServerURL(text, reason: why)
+        let url: HTTPURL
+        do {
+            url = try HTTPURL(parsing: text)
+        } catch {
+            let reason = error.reason.hasPrefix("the scheme") ? "the scheme must be https:// (or http:// for a local proxy)" : error.reason
+            throw .invalidServerURL(text, reason: reason)
         }
-        var rest = Substring(text)
-        if rest.hasPrefix("https://") {
-            useTLS = true
-            rest = rest.dropFirst(8)
-        } else if rest.hasPrefix("http://") {
-            useTLS = false
-            rest = rest.dropFirst(7)
-        } else {
-            throw invalid("the scheme must be https:// (or http:// for a local proxy)")
-        }
-        let authority: Substring
-        if let slash = rest.firstIndex(of: "/") {
-            authority = rest[..<slash]
-            var path = String(rest[slash...])
-            while path.hasSuffix("/") { path.removeLast() }
-            basePath = path
-        } else {
-            authority = rest
-            basePath = ""
-        }
-        if authority.contains("@") || authority.contains("?") || authority.contains("#") {
-            throw invalid("user info, query and fragment are not allowed")
-        }
-        var hostPart: Substring
-        var portPart: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw invalid("unterminated IPv6 address") }
-            hostPart = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw invalid("unexpected text after the IPv6 address") }
-                portPart = after.dropFirst()
-            }
-        } else if let colon = authority.lastIndex(of: ":") {
-            hostPart = authority[..<colon]
-            portPart = authority[authority.index(after: colon)...]
-        } else {
-            hostPart = authority
-        }
-        guard !hostPart.isEmpty else { throw invalid("the host is empty") }
-        host = String(hostPart)
-        if let portPart {
-            guard let value = Int(portPart), (1...65535).contains(value) else {
-                throw invalid("the port \"\(portPart)\" is not a number between 1 and 65535")
-            }
-            port = value
-        } else {
-            port = useTLS ? 443 : 80
-        }
+        guard url.query == nil else { throw .invalidServerURL(text, reason: "a query is not allowed") }
+        useTLS = url.scheme == .https
+        host = url.host
+        port = url.port
+        var path = url.path
+        while path.hasSuffix("/") { path.removeLast() }
+        basePath = path
     }
 
     public var description: String {
         let shownHost = host.contains(":") ? "[\(host)]" : host
         return "\(useTLS ? "https" : "http")://\(shownHost):\(port)\(basePath)"
+    }
+}
+
+extension KubernetesClientConfiguration {
+    /// The TLS side of this configuration: its CA (or the system store, or no verification) and client certificate.
+    var tlsSettings: TLSClientSettings {
+        let trust: TLSClientSettings.Trust
+        if insecureSkipTLSVerify {
+            trust = .none
+        } else if let certificateAuthorityPEM {
+            trust = .certificateAuthorities(pem: certificateAuthorityPEM)
+        } else {
+            trust = .systemStore
+        }
+        return TLSClientSettings(trust: trust, clientCertificatePEM: clientCertificatePEM, clientKeyPEM: clientKeyPEM)
     }
 }

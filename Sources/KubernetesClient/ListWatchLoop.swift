@@ -88,7 +88,7 @@ final class ListWatchLoop: Sendable {
         case .status(410, _, _): return .expired
         case .status(401, _, _), .status(403, _, _): return .unauthorized
         case .status: return .httpError
-        case .malformedResponse: return .invalidResponse
+        case _ where error.isInvalidResponse: return .invalidResponse
         default: return .disconnected
         }
     }

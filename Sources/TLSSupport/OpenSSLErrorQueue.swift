@@ -1,8 +1,10 @@
 import COpenSSL
 
-/// Reads (and empties) OpenSSL's thread-local error queue as one readable line.
+/// OpenSSL reports failures through a thread-local queue: these turn it into text for error messages and keep
+/// stale entries from leaking into the next call's diagnosis.
 public enum OpenSSLErrorQueue {
-    public static func drain() -> String {
+    /// Every queued error as one readable line (or `fallback` when the queue is empty); the queue is emptied.
+    public static func drain(fallback: String = "unknown OpenSSL error") -> String {
         var messages: [String] = []
         while true {
             let code = ERR_get_error()
@@ -11,6 +13,9 @@ public enum OpenSSLErrorQueue {
             ERR_error_string_n(code, &buffer, buffer.count)
             messages.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
-        return messages.isEmpty ? "unknown OpenSSL error" : messages.joined(separator: "; ")
+        return messages.isEmpty ? fallback : messages.joined(separator: "; ")
     }
+
+    /// Forgets queued errors (before a call whose failure is diagnosed from the queue).
+    public static func clear() { ERR_clear_error() }
 }

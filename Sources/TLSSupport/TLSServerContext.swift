@@ -97,15 +97,8 @@ public final class TLSServerContext: @unchecked Sendable {
     private static func withMemoryBIO<T>(_ bytes: [UInt8], _ body: (OpaquePointer) throws(TLSSettingsError) -> T)
         throws(TLSSettingsError) -> T
     {
-        // The BIO reads `bytes` in place: it must not outlive the buffer pointer, so it lives inside the closure.
-        let result = bytes.withUnsafeBytes { buffer -> Result<T, TLSSettingsError> in
-            guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else {
-                return .failure(.contextCreationFailed("BIO_new_mem_buf failed"))
-            }
-            defer { BIO_free(bio) }
-            return Result { () throws(TLSSettingsError) in try body(bio) }
-        }
-        return try result.get()
+        guard let value = try OpenSSLMemoryBIO.reading(bytes, body) else { throw .contextCreationFailed("BIO_new_mem_buf failed") }
+        return value
     }
 
     /// A passphrase callback that refuses: an encrypted key must fail, never prompt on a terminal.

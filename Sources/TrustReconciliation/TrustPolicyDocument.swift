@@ -1,4 +1,5 @@
 import JSONCore
+import TrustPolicyRules
 
 /// An IAM trust policy as IAM returns it, read without losing anything: member order and number literals are kept
 /// by `JSONValue`, so a statement this project does not touch is written back equivalent to what was read.
@@ -42,15 +43,8 @@ public struct TrustPolicyDocument: Sendable, Equatable {
     /// The compact serialization, as it is sent to UpdateAssumeRolePolicy.
     public var text: String { JSON.serializeToString(value) }
 
-    /// The size IAM checks against the role's trust-policy quota: characters, whitespace not counted.
-    public var quotaSize: Int {
-        text.unicodeScalars.reduce(0) { count, scalar in
-            switch scalar {
-            case " ", "\t", "\n", "\r": count
-            default: count + 1
-            }
-        }
-    }
+    /// The size IAM checks against the role's trust-policy quota (counted as `webhook setup role` counts it).
+    public var quotaSize: Int { TrustPolicyCheck.countedSize(text) }
 
     /// Federated principals of the statements that allow `sts:AssumeRoleWithWebIdentity`, in document order.
     public var webIdentityProviders: [String] {
