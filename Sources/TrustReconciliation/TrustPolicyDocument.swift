@@ -16,11 +16,11 @@ public struct TrustPolicyDocument: Sendable, Equatable {
         self.value = value
     }
 
-    /// GetRole's `AssumeRolePolicyDocument` is percent-encoded (RFC 3986: `+` is a plus, not a space) JSON.
-    public init(percentEncoded text: String) throws(TrustPolicyDocumentError) {
-        guard let decoded = Self.percentDecoded(text) else { throw .invalidPercentEncoding }
+    /// The document's JSON text (GetRole's `AssumeRolePolicyDocument` once AWSCore's `URIEncoding.decode` undid its
+    /// RFC 3986 percent-encoding).
+    public init(text: String) throws(TrustPolicyDocumentError) {
         let parsed: JSONValue
-        do { parsed = try JSON.parse(decoded) } catch { throw .invalidJSON(error.description) }
+        do { parsed = try JSON.parse(text) } catch { throw .invalidJSON(error.description) }
         try self.init(parsed)
     }
 
@@ -67,40 +67,17 @@ public struct TrustPolicyDocument: Sendable, Equatable {
         default: []
         }
     }
-
-    private static func percentDecoded(_ text: String) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }
 
 public enum TrustPolicyDocumentError: Error, Sendable, Equatable, CustomStringConvertible {
     case notAnObject(found: String)
     case invalidStatement(found: String)
-    case invalidPercentEncoding
     case invalidJSON(String)
 
     public var description: String {
         switch self {
         case .notAnObject(let found): "the document is a JSON \(found), not an object"
         case .invalidStatement(let found): "Statement is a JSON \(found), not a statement or a list of statements"
-        case .invalidPercentEncoding: "the document is not valid percent-encoding"
         case .invalidJSON(let problem): "the document is not JSON: \(problem)"
         }
     }

@@ -112,8 +112,16 @@ import Testing
         #expect(spaced.quotaSize == #"{"Version":"2012-10-17"}"#.count)
     }
 
-    @Test func getRolesPercentEncodingIsDecodedWithoutTurningPlusIntoSpace() throws {
-        let document = try TrustPolicyDocument(percentEncoded: "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%2C%22X%22%3A%22a+b%22%7D")
-        #expect(document.value["X"] == "a+b")
+    @Test func aDocumentThatIsNotJSONIsRefusedWithTheParsersReason() {
+        do throws(TrustPolicyDocumentError) {
+            _ = try TrustPolicyDocument(text: #"{"Version":"#)
+            Issue.record("truncated JSON parsed")
+        } catch {
+            guard case .invalidJSON = error else { Issue.record("expected invalidJSON, got \(error)"); return }
+        }
+        #expect(throws: TrustPolicyDocumentError.notAnObject(found: "array")) { try TrustPolicyDocument(text: "[]") }
+        #expect(throws: TrustPolicyDocumentError.invalidStatement(found: "string")) {
+            try TrustPolicyDocument(text: #"{"Statement":"x"}"#)
+        }
     }
 }
