@@ -14,20 +14,25 @@ APT_PACKAGES := libssl-dev libnghttp2-dev nghttp2-client pkg-config openssl curl
 RUN_PORT     ?= 8443
 RUN_METRICS  ?= 9999
 
-.PHONY: help deps test-deps certs build release run test test-swift test-python conformance bench-mutate bench bench-scale fuzz test-sanitize soak helm manifests clean
+.PHONY: help deps test-deps certs build release run test test-swift test-python conformance image-deps image test-image bench-mutate bench bench-scale fuzz test-sanitize soak helm manifests clean
 
 help:
 	@echo "make run    - install system packages, make dev certs, build, serve on https://127.0.0.1:$(RUN_PORT)"
 	@echo "make test   - install test tools, build, run unit, integration and conformance tests"
 
-# System packages: installed only when missing, so re-running is cheap and needs no network.
+# Installs the Debian packages of $(1) that are missing, so re-running is cheap and needs no network.
+define apt_install
+missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+if [ -n "$$missing" ]; then \
+  echo "deps: installing$$missing"; \
+  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+fi
+endef
+
+# System packages.
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "deps: installing$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@$(call apt_install,$(APT_PACKAGES))
 
 # Python tools for the integration tests, in a private venv (re-created only when requirements change).
 $(VENV)/.installed: tests/requirements.txt | deps
@@ -52,13 +57,14 @@ run: deps certs build
 	  --bind-address 127.0.0.1 --port $(RUN_PORT) --metrics-port $(RUN_METRICS) \
 	  --service-accounts examples/service-accounts.yaml --aws-default-region us-west-2
 
-test: test-deps build test-swift test-python conformance
+test: test-deps build test-swift test-python conformance test-image
 
 test-swift:
 	$(SWIFT) test
 
+# Every Python test but the image's, which test-image runs once the image is built.
 test-python: test-deps build
-	WEBHOOK_BIN=$(CURDIR)/.build/debug/webhook $(VENV_PY) -m pytest -q tests
+	WEBHOOK_BIN=$(CURDIR)/.build/debug/webhook $(VENV_PY) -m pytest -q tests --ignore=tests/test_image.py
 
 # The upstream fixtures live beside the checkout (CI has them; a user's clone may not).
 conformance: build
@@ -116,5 +122,31 @@ manifests: helm
 	done
 	@echo "manifests: wrote $(MANIFESTS_DIR)/selfSigned.yaml and $(MANIFESTS_DIR)/certManager.yaml (namespace $(MANIFESTS_NAMESPACE))"
 
+# The container image (docs/deployment.md, section 1). Its tag defaults to the chart's appVersion, so the chart's
+# default image is the one `make image` makes; image-rootfs.sh stops the build when `webhook --version` differs.
+IMAGE_REPOSITORY ?= pod-identity-webhook
+IMAGE_VERSION    := $(shell sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\} *$$/\1/p' charts/pod-identity-webhook/Chart.yaml)
+IMAGE_TAG        ?= $(IMAGE_VERSION)
+IMAGE            ?= $(IMAGE_REPOSITORY):$(IMAGE_TAG)
+# The commit the image is built from, "-dirty" when the work tree has uncommitted changes.
+IMAGE_REVISION   ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)$(shell git status --porcelain 2>/dev/null | grep -q . && echo -dirty)
+IMAGE_SOURCE     ?= $(shell git remote get-url origin 2>/dev/null)
+
+# The CA bundle the image ships; podman (with runc, which scripts/containers/containers.conf selects), unless docker
+# with a running engine is there.
+image-deps: deps
+	@$(call apt_install,ca-certificates)
+	@if command -v podman >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then \
+	  $(call apt_install,podman runc); \
+	fi
+
+# The image from this machine's release build and Debian packages: no registry, no pulled base.
+image: image-deps
+	scripts/build-image.sh $(IMAGE) $(IMAGE_VERSION) $(IMAGE_REVISION) $(IMAGE_SOURCE)
+
+# The image run the way the chart runs it (tests/test_image.py); the tests take the image the chart names.
+test-image: test-deps image
+	WEBHOOK_RELEASE_BIN=$(CURDIR)/.build-image/webhook $(VENV_PY) -m pytest -q tests/test_image.py
+
 clean:
-	rm -rf .build $(VENV) $(TOOLS)
+	rm -rf .build .build-image $(VENV) $(TOOLS)

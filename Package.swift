@@ -1,18 +1,19 @@
 // swift-tools-version:6.2
-// The dependency arrows point one way:
+// The dependency arrows point one way (Locking and FileSystem, small system helpers, sit under everything):
 //   JSONCore <- PodIdentity (pure mutation logic) <- Admission (codec)
 //   JSONCore <- TrustPolicyRules (pure trust-policy merge) <- IRSAToolkit
-//   AWSCore (pure: SigV4, endpoints, XML/INI readers, credential-source choice)
 //   JSONCore, TrustPolicyRules <- TrustReconciliation (pure trust-controller logic)
-//            <- ServiceAccountSources / KubernetesClient / HTTPServer / IRSAToolkit
-//            <- WebhookService (wiring) <- webhook (CLI)
+//   AWSCore (pure: SigV4, endpoints, XML/INI readers, credential-source choice) <- AWSClient (over HTTPClient)
+//   TLSSupport (the one OpenSSL layer) <- HTTPClient (outbound HTTP/1.1) <- KubernetesClient (config, list/watch)
+//   TLSSupport <- HTTPServer (inbound HTTP/1.1 + HTTP/2);  TLSSupport, JSONCore <- IRSAToolkit
+//   PodIdentity, KubernetesClient <- ServiceAccountSources (manifests, reflectors, cache-miss lookup)
+//   Admission, HTTPServer, ServiceAccountSources <- WebhookService (wiring) <- webhook (CLI, with IRSAToolkit)
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "pod-identity-webhook",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "webhook", targets: ["webhook"]),
         // For the fuzzing package in Fuzz/ (a separate package, so fuzz executables never enter this build).
@@ -55,12 +56,12 @@ let package = Package(
         // I/O: TLS, HTTP server, ServiceAccount sources, Kubernetes API client, IRSA toolkit.
         .target(
             name: "TLSSupport",
-            dependencies: ["COpenSSL", "CWebhookShims", "FileSystem", "Locking", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["COpenSSL", "CWebhookShims", "FileSystem", "Locking"],
             swiftSettings: swiftSettings),
         .target(
             name: "HTTPServer",
             dependencies: [
-                "TLSSupport", "CNGHTTP2", "CWebhookShims", "Locking",
+                "TLSSupport", "COpenSSL", "CNGHTTP2", "CWebhookShims", "Locking",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -68,7 +69,7 @@ let package = Package(
         .target(
             name: "ServiceAccountSources",
             dependencies: [
-                "JSONCore", "PodIdentity", "FileSystem", "Locking",
+                "JSONCore", "PodIdentity", "KubernetesClient", "FileSystem", "Locking",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -76,7 +77,7 @@ let package = Package(
         .target(
             name: "KubernetesClient",
             dependencies: [
-                "JSONCore", "PodIdentity", "HTTPClient", "TLSSupport", "FileSystem", "Locking",
+                "JSONCore", "HTTPClient", "TLSSupport", "FileSystem", "Locking",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,13 +92,15 @@ let package = Package(
                 "ServiceAccountSources", "KubernetesClient", "Locking", "FileSystem", "CWebhookShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "webhook",
             dependencies: [
-                "WebhookService", "IRSAToolkit", "AWSCore", "AWSClient", "TrustPolicyRules", "TLSSupport", "JSONCore", "Admission", "PodIdentity", "ServiceAccountSources", "FileSystem",
+                "WebhookService", "IRSAToolkit", "AWSCore", "AWSClient", "TrustPolicyRules", "Admission", "PodIdentity",
+                "ServiceAccountSources", "TLSSupport", "JSONCore", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -113,16 +116,17 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PodIdentityTests",
-            dependencies: ["PodIdentity", "JSONCore", "Admission", "ServiceAccountSources",
+            dependencies: ["PodIdentity", "JSONCore", "ServiceAccountSources",
                 .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Cases")],
             swiftSettings: swiftSettings),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TLSSupport", "Locking"], swiftSettings: swiftSettings),
-        .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity", "Locking"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TLSSupport", "Locking"], swiftSettings: swiftSettings),
-        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "PodIdentity"], swiftSettings: swiftSettings),
-        .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TLSSupport", "Locking",
+            .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(name: "ServiceAccountSourcesTests", dependencies: ["ServiceAccountSources", "PodIdentity", "JSONCore", "Locking"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "Locking"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "JSONCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit", "JSONCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustPolicyRulesTests", dependencies: ["TrustPolicyRules", "JSONCore"], resources: [.copy("Cases")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Answers")], swiftSettings: swiftSettings),

@@ -44,25 +44,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-class WebhookProcess:
-    """The real `webhook serve` binary on 127.0.0.1, its logs captured to a file."""
-
-    def __init__(self, binary, certs, args, tmp_path, wait_ready=True, env=None):
-        self.port = free_port()
-        self.metrics_port = free_port()
-        self.log_path = tmp_path / ("webhook-%d.log" % self.port)
-        self.ca = str(certs / "ca.crt")
-        self.ssl_context = ssl.create_default_context(cafile=self.ca)
-        cmd = [binary, "serve",
-               "--cert", str(certs / "tls.crt"), "--key", str(certs / "tls.key"),
-               "--bind-address", "127.0.0.1", "--port", str(self.port),
-               "--metrics-port", str(self.metrics_port)] + list(args)
-        if "--shutdown-delay" not in args:
-            cmd += ["--shutdown-delay", "0s"]  # tests that measure the drain set their own
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
-        if wait_ready:
-            self.wait_for(lambda: self.readyz() == 200, "the webhook to become ready")
+class WebhookEndpoints:
+    """The URLs of a webhook serving on 127.0.0.1 `port` (TLS) and `metrics_port` (plain HTTP), and its readiness."""
 
     @property
     def url(self):
@@ -82,6 +65,27 @@ class WebhookProcess:
             return e.code
         except OSError:
             return None
+
+
+class WebhookProcess(WebhookEndpoints):
+    """The real `webhook serve` binary on 127.0.0.1, its logs captured to a file."""
+
+    def __init__(self, binary, certs, args, tmp_path, wait_ready=True, env=None):
+        self.port = free_port()
+        self.metrics_port = free_port()
+        self.log_path = tmp_path / ("webhook-%d.log" % self.port)
+        self.ca = str(certs / "ca.crt")
+        self.ssl_context = ssl.create_default_context(cafile=self.ca)
+        cmd = [binary, "serve",
+               "--cert", str(certs / "tls.crt"), "--key", str(certs / "tls.key"),
+               "--bind-address", "127.0.0.1", "--port", str(self.port),
+               "--metrics-port", str(self.metrics_port)] + list(args)
+        if "--shutdown-delay" not in args:
+            cmd += ["--shutdown-delay", "0s"]  # tests that measure the drain set their own
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        if wait_ready:
+            self.wait_for(lambda: self.readyz() == 200, "the webhook to become ready")
 
     def wait_for(self, predicate, what, timeout=20.0):
         """Polls `predicate` until true; fails with the server's log when it does not happen in time."""

@@ -693,3 +693,16 @@ def test_binary_reads_each_rendered_value_as_meant(rendered, webhook_bin):
     }
     wrong = {name: pair for name, pair in expected.items() if pair[0] != pair[1]}
     assert not wrong, "effective value != chart value: %s" % wrong
+
+
+APP_VERSION = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
+DIGEST = "sha256:" + "ab" * 32
+
+
+@pytest.mark.parametrize("image, expected", [
+    ({}, "pod-identity-webhook:" + APP_VERSION),  # what `make image` tags (tests/test_image.py runs it)
+    ({"repository": "registry.example.com/piw", "tag": "0.2.0"}, "registry.example.com/piw:0.2.0"),
+    ({"repository": "registry.example.com/piw", "tag": "0.2.0", "digest": DIGEST}, "registry.example.com/piw@" + DIGEST),
+])
+def test_image_reference(helm, image, expected):
+    assert container(render(helm, {"image": image}))["image"] == expected

@@ -1,10 +1,7 @@
 #define _GNU_SOURCE
 #include <sys/socket.h>
-#include <stdio.h>
 #include "CWebhookShims.h"
 
 int cws_accept4_nonblocking(int fd, struct sockaddr *addr, socklen_t *len) {
     return accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
-
-void cws_ERR_print_errors_stderr(void) { ERR_print_errors_fp(stderr); }

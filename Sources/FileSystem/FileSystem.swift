@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Why a file or folder could not be read: the path and the system's reason (never the content).
 public struct FileReadError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -7,6 +7,7 @@ import TLSSupport
 final class TLSStream: ByteStream {
     private let socket: TCPSocket
     private let session: TLSClientSession
+    private var closed = false
     var target: String { socket.target }
 
     init(socket: TCPSocket, context: TLSClientContext, host: String, deadline: ContinuousClock.Instant) throws(HTTPClientError) {
@@ -71,7 +72,10 @@ final class TLSStream: ByteStream {
         }
     }
 
+    /// Idempotent: a second call must not send close_notify to a descriptor number another socket may now hold.
     func close() {
+        guard !closed else { return }
+        closed = true
         session.shutdown()
         socket.close()
     }

@@ -2,9 +2,7 @@ import COpenSSL
 import CWebhookShims
 import Logging
 import TLSSupport
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// One accepted socket: TLS (or plain), buffered output, timeouts, and the HTTP/1.1 or HTTP/2 exchange on top.
 /// Confined to its event loop's thread (asserted in debug builds); `@unchecked Sendable` only lets response

@@ -2,10 +2,8 @@ import CWebhookShims
 import TLSSupport
 import Logging
 import Synchronization
-#if canImport(Glibc)
 import Glibc
 import Locking
-#endif
 
 /// One thread, one epoll instance, one SO_REUSEPORT listener and the connections it accepted.
 /// Everything but `execute` runs on the loop's own thread; `@unchecked Sendable` rests on that confinement,

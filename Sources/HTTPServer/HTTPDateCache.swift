@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The `Date` field value (RFC 9110 §6.6.1, IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`), formatted at most
 /// once a second. One per event loop, used only on its thread: no lock, and no allocation between seconds.

@@ -1,9 +1,7 @@
 import Logging
 import TLSSupport
-#if canImport(Glibc)
 import Glibc
 import Locking
-#endif
 
 /// An HTTPS (HTTP/2 and HTTP/1.1 via ALPN) or plain HTTP/1.1 server on epoll, one event loop per core.
 public final class HTTPServer: Sendable {

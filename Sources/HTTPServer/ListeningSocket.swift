@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Non-blocking TCP listeners bound with SO_REUSEPORT, so every event loop accepts on its own socket and
 /// the kernel spreads connections across loops.

@@ -1,7 +1,5 @@
 import TLSSupport
-#if canImport(Glibc)
 import Glibc
-#endif
 
 public struct ServerConfiguration: Sendable {
     /// An IP address or host name to bind; empty binds all interfaces.

@@ -1,6 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#endif
+import Locking
 
 /// Monotonic nanoseconds, for deadlines (never wall-clock time).
 func monotonicNanoseconds() -> UInt64 {
@@ -9,14 +8,7 @@ func monotonicNanoseconds() -> UInt64 {
     return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }
 
-extension Duration {
-    var nanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
-    }
-}
-
-/// `strerror` text for an errno value.
+/// `strerror` text for an errno value (`SystemError.describe`, with errno as the default).
 func errnoDescription(_ code: Int32 = errno) -> String {
-    String(cString: strerror(code))
+    SystemError.describe(code)
 }

@@ -3,16 +3,22 @@ import Locking
 import Logging
 import Synchronization
 
-/// The reflector core shared by ServiceAccounts and the ConfigMap: a paginated LIST, then a WATCH from the
+/// A reflector core for any collection (ServiceAccounts, ConfigMaps, custom resources, Leases): a paginated LIST, then a WATCH from the
 /// list's resourceVersion with bookmarks; 410 or an ERROR event relists; other failures re-watch from the last
 /// resourceVersion after a capped, jittered backoff. Runs on its own thread until stopped.
-final class ListWatchLoop: Sendable {
-    struct Resource: Sendable {
+public final class ListWatchLoop: Sendable {
+    public struct Resource: Sendable {
         /// For logs and metrics: "serviceaccounts", "configmaps".
-        var name: String
+        public var name: String
         /// e.g. `/api/v1/serviceaccounts`, `/api/v1/namespaces/eks/configmaps`.
-        var collectionPath: String
-        var fieldSelector: String?
+        public var collectionPath: String
+        public var fieldSelector: String?
+
+        public init(name: String, collectionPath: String, fieldSelector: String? = nil) {
+            self.name = name
+            self.collectionPath = collectionPath
+            self.fieldSelector = fieldSelector
+        }
     }
 
     static let pageSize = 500
@@ -21,7 +27,7 @@ final class ListWatchLoop: Sendable {
     let resource: Resource
     let handler: any ListWatchHandler
     let logger: Logger
-    let metrics: any KubernetesSourceMetrics
+    let metrics: any ListWatchMetrics
     let stopSignal = StopSignal()
     private let synced = Atomic<Bool>(false)
     private let started = Atomic<Bool>(false)
@@ -30,8 +36,8 @@ final class ListWatchLoop: Sendable {
     /// Runs after each complete LIST, once the parsed pages are freed.
     let afterList: @Sendable () -> Void
 
-    init(client: KubernetesAPIClient, resource: Resource, handler: any ListWatchHandler, logger: Logger,
-         metrics: any KubernetesSourceMetrics, watchTimeoutRange: ClosedRange<Int> = 300...600,
+    public init(client: KubernetesAPIClient, resource: Resource, handler: any ListWatchHandler, logger: Logger,
+         metrics: any ListWatchMetrics, watchTimeoutRange: ClosedRange<Int> = 300...600,
          afterList: @escaping @Sendable () -> Void = {}) {
         self.client = client
         self.resource = resource
@@ -42,16 +48,16 @@ final class ListWatchLoop: Sendable {
         self.afterList = afterList
     }
 
-    var hasSynced: Bool { synced.load(ordering: .acquiring) }
+    public var hasSynced: Bool { synced.load(ordering: .acquiring) }
 
-    func start() {
+    public func start() {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         if !DetachedThread.start({ self.run() }) {
             logger.critical("cannot start a thread to watch \(resource.name)")
         }
     }
 
-    func stop() { stopSignal.stop() }
+    public func stop() { stopSignal.stop() }
 
     private func run() {
         var backoff = Backoff()

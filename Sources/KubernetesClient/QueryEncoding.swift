@@ -1,6 +1,6 @@
-enum QueryEncoding {
+public enum QueryEncoding {
     /// Percent-encodes a query value (continue tokens are base64; field selectors hold `=`).
-    static func encode(_ value: String) -> String {
+    public static func encode(_ value: String) -> String {
         var encoded = ""
         for byte in value.utf8 {
             switch byte {

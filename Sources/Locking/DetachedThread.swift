@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Plain detached pthreads for the background loops (file polling, Kubernetes list/watch, lookups): they block,
 /// so they never take the event loops or Swift's cooperative pool, whose executor needs descriptors lazily and
@@ -30,8 +28,7 @@ public enum DetachedThread {
 
     /// Sleeps the calling thread for `duration` (resumed after signals).
     public static func sleep(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var request = duration.timespec
         var remaining = timespec()
         while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
     }

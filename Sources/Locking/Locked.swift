@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A value behind a pthread mutex. Used instead of `Synchronization.Mutex` because on Linux Mutex's
 /// contended path is a futex inside the (uninstrumented) standard library, which ThreadSanitizer cannot

@@ -1,8 +1,6 @@
 import FileSystem
-#if canImport(Glibc)
 import Glibc
 import Locking
-#endif
 
 /// Serves the current certificate/key pair and picks up changes to the files, including Kubernetes Secret
 /// volumes, whose files are symlinks swapped atomically (`..data`): the paths are re-read and compared by

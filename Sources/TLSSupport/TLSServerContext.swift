@@ -1,8 +1,6 @@
 import COpenSSL
 import CWebhookShims
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// An immutable, configured `SSL_CTX` with one certificate/key pair. OpenSSL contexts are thread-safe once
 /// configured, and every `SSL` made from one keeps its own reference, so a replaced context lives on for the

@@ -2,19 +2,20 @@ import Admission
 import HTTPServer
 import Logging
 import PodIdentity
+import ServiceAccountSources
 
 /// The TLS port: `POST /mutate` and the health endpoints. A class: the callbacks of a request capture one
 /// reference instead of copying every field.
 final class AdmissionEndpoint: HTTPHandler {
     let service: AdmissionService
     let store: ServiceAccountStore
-    let missResolver: (any ServiceAccountMissResolver)?
+    let missResolver: ServiceAccountLookup?
     let lookupGracePeriod: Duration
     let health: HealthEndpoints
     let metrics: WebhookMetrics
     let logger: Logger
 
-    init(service: AdmissionService, store: ServiceAccountStore, missResolver: (any ServiceAccountMissResolver)?,
+    init(service: AdmissionService, store: ServiceAccountStore, missResolver: ServiceAccountLookup?,
          lookupGracePeriod: Duration, health: HealthEndpoints, metrics: WebhookMetrics, logger: Logger) {
         self.service = service
         self.store = store
@@ -67,7 +68,10 @@ final class AdmissionEndpoint: HTTPHandler {
         // A pod always has an existing ServiceAccount (the API server checks first): a miss means the
         // watch lags. Ask the API server directly, within the grace period, without blocking this loop.
         let endpoint = self
-        missResolver.resolve(key, deadline: ContinuousClock.now + lookupGracePeriod) { record in
+        missResolver.lookup(key, deadline: ContinuousClock.now + lookupGracePeriod) { result in
+            // Not found or failed (already logged): mutate as for a ServiceAccount without annotations.
+            var record: ServiceAccountRecord?
+            if case .found(let found) = result { record = found }
             endpoint.finish(admissionRequest, record: record, looked: true, started: started, respond: respond)
         }
     }

@@ -3,11 +3,12 @@ import FileSystem
 import KubernetesClient
 import Logging
 import PodIdentity
+import ServiceAccountSources
 
 /// The Kubernetes API source: ServiceAccounts (and optionally the ConfigMap) listed and watched
 /// into the store, and direct lookups for cache misses.
 struct KubernetesSource {
-    let missResolver: (any ServiceAccountMissResolver)?
+    let missResolver: ServiceAccountLookup?
     let stop: @Sendable () -> Void
 
     static func start(kubeconfig: String?, apiServer: String?, configuration: WebhookConfiguration,
@@ -69,25 +70,12 @@ struct KubernetesSource {
             stoppers.append(configMap.stop)
         }
 
-        var resolver: (any ServiceAccountMissResolver)?
+        var resolver: ServiceAccountLookup?
         if configuration.serviceAccountLookupGracePeriod > .zero {
-            resolver = LookupResolver(lookup: ServiceAccountLookup(
-                client: client, store: store, annotationPrefix: prefix, logger: logger, metrics: metrics))
+            resolver = ServiceAccountLookup(client: client, store: store, annotationPrefix: prefix, logger: logger, metrics: metrics)
         }
         let all = stoppers
         return KubernetesSource(missResolver: resolver, stop: { for stop in all { stop() } })
-    }
-}
-
-/// Adapts the lookup's result to the resolver contract (nil: not found or failed, already logged).
-private struct LookupResolver: ServiceAccountMissResolver {
-    let lookup: ServiceAccountLookup
-
-    func resolve(_ key: ServiceAccountKey, deadline: ContinuousClock.Instant,
-                 completion: @escaping @Sendable (ServiceAccountRecord?) -> Void) {
-        lookup.lookup(key, deadline: deadline) { result in
-            if case .found(let record) = result { completion(record) } else { completion(nil) }
-        }
     }
 }
 

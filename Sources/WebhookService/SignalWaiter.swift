@@ -1,6 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#endif
+import Locking
 
 /// Turns SIGTERM and SIGINT into something a thread can wait for. The signals are blocked in the
 /// calling thread before any other thread starts (threads inherit the mask), then taken with sigwait:
@@ -30,8 +29,7 @@ struct SignalWaiter {
         while true {
             let remaining = deadline - ContinuousClock.now
             if remaining <= .zero { return nil }
-            let (seconds, attoseconds) = remaining.components
-            var interval = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+            var interval = remaining.timespec
             let received = sigtimedwait(&copy, nil, &interval)
             if received > 0 { return received }
             if errno != EINTR && errno != EAGAIN { return nil }

@@ -1,5 +1,6 @@
 import CoreMetrics
 import KubernetesClient
+import ServiceAccountSources
 
 /// The Kubernetes source reports through the same registry as everything else.
 extension WebhookMetrics: KubernetesSourceMetrics {

@@ -41,8 +41,7 @@ public final class WebhookMetrics: Sendable {
         let handles = status == 200 && path == "/mutate" && method == "POST" ? mutateOKHandles
             : requestHandles(RequestKey(method: method, path: path, status: status))
         handles.count.increment()
-        let microseconds = Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
-        handles.latencyMicroseconds.record(microseconds)
+        handles.latencyMicroseconds.record(duration.seconds * 1e6)
         handles.duration.record(duration: duration)
     }
 

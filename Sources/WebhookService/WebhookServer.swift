@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Admission
 import CWebhookShims
 import HTTPServer
@@ -31,7 +29,7 @@ public final class WebhookServer: Sendable {
         let identities = IdentitySources()
         var stoppers: [@Sendable () -> Void] = []
 
-        let missResolver: (any ServiceAccountMissResolver)?
+        let missResolver: ServiceAccountLookup?
         do {
             (missResolver, stoppers) = try startSources(store: store, identities: identities, health: health, metrics: metrics)
         } catch {
@@ -99,7 +97,7 @@ public final class WebhookServer: Sendable {
     // MARK: Sources
 
     private func startSources(store: ServiceAccountStore, identities: IdentitySources, health: HealthState,
-                              metrics: WebhookMetrics) throws -> ((any ServiceAccountMissResolver)?, [@Sendable () -> Void]) {
+                              metrics: WebhookMetrics) throws -> (ServiceAccountLookup?, [@Sendable () -> Void]) {
         var stoppers: [@Sendable () -> Void] = []
         if let path = configuration.containerCredentialsConfigPath {
             let logger = self.logger

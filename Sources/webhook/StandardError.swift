@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Messages for people on standard error (the C `stderr` global is not usable from Swift 6).
 enum StandardError {

@@ -1,11 +1,10 @@
 // Static-inline wrappers for what Swift cannot import: OpenSSL function-like macros,
-// epoll (not in the Glibc module), accept4, and the C stdio globals.
+// epoll (not in the Glibc module), accept4 and malloc_trim.
 #ifndef CWEBHOOK_SHIMS_H
 #define CWEBHOOK_SHIMS_H
 
 #include <openssl/ssl.h>
 #include <openssl/err.h>
-#include <openssl/bio.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -14,13 +13,9 @@
 
 // --- OpenSSL macros ---
 static inline long cws_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
-static inline long cws_SSL_set_mode(SSL *ssl, long mode) { return SSL_set_mode(ssl, mode); }
 static inline int cws_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) { return (int)SSL_CTX_set_min_proto_version(ctx, version); }
-static inline int cws_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) { return (int)SSL_CTX_set_max_proto_version(ctx, version); }
 static inline void cws_SSL_CTX_set_read_ahead(SSL_CTX *ctx, int yes) { SSL_CTX_set_read_ahead(ctx, yes); }
 static inline long cws_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_session_cache_mode(ctx, mode); }
-static inline long cws_BIO_get_mem_data(BIO *bio, char **data) { return BIO_get_mem_data(bio, data); }
-static inline size_t cws_BIO_pending(BIO *bio) { return BIO_pending(bio); }
 static inline int cws_SSL_set_tlsext_host_name(SSL *ssl, const char *name) { return (int)SSL_set_tlsext_host_name(ssl, name); }
 static inline uint64_t cws_SSL_OP_ALL(void) { return (uint64_t)SSL_OP_ALL; }
 static inline uint64_t cws_SSL_OP_NO_RENEGOTIATION(void) { return (uint64_t)SSL_OP_NO_RENEGOTIATION; }
@@ -55,8 +50,5 @@ static inline uint32_t cws_EPOLLRDHUP(void) { return EPOLLRDHUP; }
 
 // --- glibc: give freed heap pages back to the system (after bursts of closed connections) ---
 static inline int cws_malloc_trim(void) { return malloc_trim(0); }
-
-// --- stdio globals are not usable from Swift 6 ---
-void cws_ERR_print_errors_stderr(void);
 
 #endif

@@ -1,3 +1,4 @@
+import KubernetesClient
 import JSONCore
 import Locking
 import Logging

@@ -13,7 +13,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-@Suite struct RateAndBackoffTests {
+@Suite struct BackoffTests {
     @Test func backoffDoublesWithJitterUpToTheCap() {
         var backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(2))
         var generator = SeededGenerator(state: 7)
@@ -44,28 +44,4 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(backoff.currentCeiling == .seconds(30))
     }
 
-    @Test func tokenBucketAllowsABurstThenPacesOrRefuses() {
-        let start = ContinuousClock.now
-        var bucket = TokenBucket(rate: 10, burst: 3, now: start)
-        for _ in 0..<3 { #expect(bucket.reserve(now: start, deadline: start) == .zero) }
-        // The fourth waits 100 ms; a deadline sooner than that is refused without using a slot.
-        #expect(bucket.reserve(now: start, deadline: start + .milliseconds(50)) == nil)
-        let wait = bucket.reserve(now: start, deadline: start + .seconds(1))
-        #expect(wait != nil && abs(wait!.seconds - 0.1) < 0.001)
-        // The fifth waits behind the fourth.
-        let next = bucket.reserve(now: start, deadline: start + .seconds(1))
-        #expect(next != nil && abs(next!.seconds - 0.2) < 0.001)
-        // After a quiet second the burst is back.
-        let later = start + .seconds(2)
-        for _ in 0..<3 { #expect(bucket.reserve(now: later, deadline: later) == .zero) }
-    }
-
-    @Test func lookupNamesAreValidated() {
-        #expect(ServiceAccountLookup.isValidName("default"))
-        #expect(ServiceAccountLookup.isValidName("my-sa.v2"))
-        #expect(!ServiceAccountLookup.isValidName("../secrets"))
-        #expect(!ServiceAccountLookup.isValidName("a/b"))
-        #expect(!ServiceAccountLookup.isValidName(""))
-        #expect(!ServiceAccountLookup.isValidName("UPPER"))
-    }
 }
