@@ -8,6 +8,7 @@
 //   TLSSupport <- HTTPServer (inbound HTTP/1.1 + HTTP/2);  TLSSupport, JSONCore <- IRSAToolkit
 //   PodIdentity, KubernetesClient <- ServiceAccountSources (manifests, reflectors, cache-miss lookup)
 //   Admission, HTTPServer, ServiceAccountSources <- WebhookService (wiring) <- webhook (CLI, with IRSAToolkit)
+//   TrustReconciliation, AWSClient, KubernetesClient, WebhookService <- TrustController (the controller's I/O) <- webhook
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -84,6 +85,18 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "IRSAToolkit", dependencies: ["JSONCore", "TrustPolicyRules", "COpenSSL", "TLSSupport", "FileSystem"], swiftSettings: swiftSettings),
 
+        // The trust controller's I/O: caches, leader election on a Lease, IAM reads and writes, annotations, Events.
+        .target(
+            name: "TrustController",
+            dependencies: [
+                "TrustReconciliation", "AWSClient", "AWSCore", "KubernetesClient", "HTTPServer", "WebhookService",
+                "JSONCore", "Locking",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings),
+
         // Wiring: routes, handlers, metrics, configuration.
         .target(
             name: "WebhookService",
@@ -99,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "webhook",
             dependencies: [
-                "WebhookService", "IRSAToolkit", "AWSCore", "AWSClient", "TrustPolicyRules", "Admission", "PodIdentity",
+                "WebhookService", "TrustController", "TrustReconciliation", "KubernetesClient", "IRSAToolkit", "AWSCore", "AWSClient", "TrustPolicyRules", "Admission", "PodIdentity",
                 "ServiceAccountSources", "TLSSupport", "JSONCore", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -47,6 +47,13 @@ public struct TrustEvent: Sendable, Equatable {
                        + "manage the trust safely")
     }
 
+    /// IAM could not be read or written for the role (it no longer exists, access denied, throttled past the
+    /// retries): a warning, never a block; the next reconcile tries again.
+    public static func roleUnavailable(_ request: TrustRequest, role: String, problem: String) -> TrustEvent {
+        TrustEvent(regarding: request.origin, kind: .warning, reason: "RoleUnavailable", action: "GetRole",
+                   note: "role \(role): \(problem); trust not written for \(request.subject)")
+    }
+
     /// The Events of one role's reconcile, one per requester: Normal when the role now trusts what it must,
     /// Warning when nothing was written. No Event when nothing changed.
     public static func events(for plan: RolePlan, role: IAMRoleARN, requests: [TrustRequest]) -> [TrustEvent] {
