@@ -1,13 +1,14 @@
 // swift-tools-version:6.2
 // The dependency arrows point one way (Locking and FileSystem, small system helpers, sit under everything):
 //   JSONCore <- PodIdentity (pure mutation logic) <- Admission (codec)
-//   JSONCore <- TrustPolicyRules (pure trust-policy merge) <- IRSAToolkit
-//   JSONCore, TrustPolicyRules <- TrustReconciliation (pure trust-controller logic)
-//   AWSCore (pure: SigV4, endpoints, XML/INI readers, credential-source choice) <- AWSClient (over HTTPClient)
 //   TLSSupport (the one OpenSSL layer) <- HTTPClient (outbound HTTP/1.1) <- KubernetesClient (config, list/watch)
 //   TLSSupport <- HTTPServer (inbound HTTP/1.1 + HTTP/2);  TLSSupport, JSONCore <- IRSAToolkit
 //   PodIdentity, KubernetesClient <- ServiceAccountSources (manifests, reflectors, cache-miss lookup)
 //   Admission, HTTPServer, ServiceAccountSources <- WebhookService (wiring) <- webhook (CLI, with IRSAToolkit)
+//   JSONCore <- TrustPolicyRules (pure trust-policy merge) <- IRSAToolkit, webhook
+//   JSONCore, TrustPolicyRules <- TrustReconciliation (pure trust-controller logic)
+//   COpenSSL <- AWSCore (SigV4, endpoints, XML/INI readers, credential-source choice; no I/O)
+//   AWSCore, HTTPClient <- AWSClient (signed calls, retries, credential chain) <- webhook (setup commands)
 //   TrustReconciliation, AWSClient, KubernetesClient, WebhookService <- TrustController (the controller's I/O) <- webhook
 import PackageDescription
 
@@ -49,7 +50,7 @@ let package = Package(
         // AWS without I/O: SigV4 (hashes from libcrypto), endpoints, XML and INI readers, credential-source choice, retry rules.
         .target(name: "AWSCore", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         // AWS calls over the one outbound HTTP client: signing, retries, errors, the credential chain, IAM/STS/S3.
-        .target(name: "AWSClient", dependencies: ["AWSCore", "HTTPClient", "TLSSupport", "JSONCore", "FileSystem", "Locking"],
+        .target(name: "AWSClient", dependencies: ["AWSCore", "HTTPClient", "JSONCore", "FileSystem", "Locking"],
                 swiftSettings: swiftSettings),
         // The trust controller's decisions: desired trust, the owned trust-policy statement, leader election.
         .target(name: "TrustReconciliation", dependencies: ["JSONCore", "TrustPolicyRules"], swiftSettings: swiftSettings),
@@ -112,8 +113,8 @@ let package = Package(
         .executableTarget(
             name: "webhook",
             dependencies: [
-                "WebhookService", "TrustController", "TrustReconciliation", "KubernetesClient", "IRSAToolkit", "AWSCore", "AWSClient", "TrustPolicyRules", "Admission", "PodIdentity",
-                "ServiceAccountSources", "TLSSupport", "JSONCore", "FileSystem",
+                "WebhookService", "TrustController", "TrustReconciliation", "KubernetesClient", "IRSAToolkit", "AWSCore", "AWSClient",
+                "TrustPolicyRules", "Admission", "PodIdentity", "ServiceAccountSources", "TLSSupport", "JSONCore", "FileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

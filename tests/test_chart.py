@@ -60,6 +60,7 @@ EVERYTHING = {
         "tokenMountPath": "/var/run/secrets/example/serviceaccount", "tokenExpiration": 3600,
         "awsDefaultRegion": "eu-west-1", "stsRegionalEndpoint": True,
         "composeRoleArn": {"enabled": True, "partition": "aws-cn", "accountId": "123456789012"},
+        "injectRoleSessionName": True, "endpointUrl": "https://sts.minio.example:9000", "allowNonAwsAccountId": True,
         "containerCredentials": {
             "configFile": "/etc/webhook/pod-identity/config.json", "audience": "example-pods",
             "tokenMountPath": "/var/run/secrets/example-pods/serviceaccount", "tokenVolumeName": "example-token",
@@ -71,6 +72,7 @@ EVERYTHING = {
     "extraArgs": ["--logtostderr", "-v=2"],
     "terminationGracePeriodSeconds": 45,
     "webhook": {"failurePolicy": "Fail", "timeoutSeconds": 5, "excludeNamespaces": ["monitoring"],
+                "optInLabel": "eks.amazonaws.com/use-pod-identity-webhook",
                 "namespaceSelectorExpressions": [{"key": "team", "operator": "Exists"}],
                 "objectSelectorExpressions": [{"key": "app", "operator": "NotIn", "values": ["legacy"]}]},
     "metrics": {"serviceMonitor": {"enabled": True, "labels": {"release": "prometheus"}}},
@@ -90,6 +92,7 @@ EVERYTHING_FLAGS = [
     "--token-mount-path=/var/run/secrets/example/serviceaccount", "--token-expiration=3600",
     "--aws-default-region=eu-west-1", "--sts-regional-endpoint",
     "--compose-role-arn", "--aws-partition=aws-cn", "--aws-account-id=123456789012",
+    "--inject-role-session-name", "--endpoint-url=https://sts.minio.example:9000", "--allow-non-aws-account-id",
     "--watch-container-credentials-config=/etc/webhook/pod-identity/config.json",
     "--container-credentials-audience=example-pods",
     "--container-credentials-token-mount-path=/var/run/secrets/example-pods/serviceaccount",
@@ -477,6 +480,8 @@ def test_webhook_defaults_are_safe(rendered):
     hook = webhook_of(rendered["selfSigned"])
     assert hook["failurePolicy"] == "Ignore"
     assert hook["timeoutSeconds"] == 10
+    # No opt-in label by default: every pod is sent, as upstream.
+    assert [e["key"] for e in hook["objectSelector"]["matchExpressions"]] == ["eks.amazonaws.com/skip-pod-identity-webhook"]
 
 
 def test_webhook_settings_and_selector_additions(rendered):
@@ -489,6 +494,8 @@ def test_webhook_settings_and_selector_additions(rendered):
     objects_expr = hook["objectSelector"]["matchExpressions"]
     assert {"key": "eks.amazonaws.com/skip-pod-identity-webhook", "operator": "DoesNotExist"} in objects_expr
     assert {"key": "app", "operator": "NotIn", "values": ["legacy"]} in objects_expr
+    # webhook.optInLabel: fail-closed opt-in, only pods labelled "true" are sent.
+    assert {"key": "eks.amazonaws.com/use-pod-identity-webhook", "operator": "In", "values": ["true"]} in objects_expr
 
 
 def test_release_in_kube_system_excludes_it_once(helm):
@@ -685,6 +692,9 @@ def test_binary_reads_each_rendered_value_as_meant(rendered, webhook_bin):
         "awsDefaultRegion": (mutation["awsDefaultRegion"], "eu-west-1"),
         "stsRegionalEndpoint": (mutation["stsRegionalEndpoint"], True),
         "composeRoleARN": (mutation["composeRoleARN"], {"partition": "aws-cn", "accountID": "123456789012"}),
+        "injectRoleSessionName": (mutation["injectRoleSessionName"], True),
+        "endpointURL": (mutation["endpointURL"], "https://sts.minio.example:9000"),
+        "allowNonAWSAccountID": (mutation["allowNonAWSAccountID"], True),
         "containerCredentials.audience": (mutation["containerCredentials"]["audience"], "example-pods"),
         "containerCredentials.fullURI": (mutation["containerCredentials"]["fullURI"],
                                          "http://169.254.170.99/v1/credentials"),

@@ -99,3 +99,50 @@ def test_bad_flags_and_missing_files(webhook_bin, tmp_path):
     assert proc.returncode != 0 and "missing.yaml" in proc.stderr
     proc = run(webhook_bin, ["--watch-container-credentials-config", str(tmp_path / "nope.json"), write(tmp_path, POD)])
     assert proc.returncode != 0 and "nope.json" in proc.stderr
+
+
+CONFIGMAP = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: pod-identity-webhook, namespace: %s}
+data:
+  config: '{"shop/app": {"RoleARN": "arn:aws:iam::111122223333:role/from-configmap"}}'
+"""
+UNANNOTATED_SA = """apiVersion: v1
+kind: ServiceAccount
+metadata: {name: app, namespace: shop}
+"""
+
+
+def test_serve_args_are_accepted_and_watch_config_map_reads_only_its_namespace(webhook_bin, tmp_path):
+    """A Deployment's `serve` args work unchanged; --watch-config-map --namespace picks the ConfigMap the server
+    would watch, and one in another namespace is ignored with a warning."""
+    serve_args = ["--cert=/etc/webhook/certs/tls.crt", "--port=10443", "--tls-min-version=1.3", "--resync-period=60s",
+                  "--service-account-lookup-grace-period=500ms", "--log-format=json", "--watch-config-map"]
+    manifest = write(tmp_path, CONFIGMAP % "eks" + "---\n" + UNANNOTATED_SA + "---\n" + POD)
+    watched = run(webhook_bin, ["-o", "patch", *serve_args, "--namespace=eks", manifest])
+    assert watched.returncode == 0, watched.stderr
+    assert "from-configmap" in watched.stdout
+    elsewhere = run(webhook_bin, ["-o", "patch", "--explain", *serve_args, "--namespace=kube-system", manifest])
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert json.loads(elsewhere.stdout) == []
+    assert "ConfigMap eks/pod-identity-webhook ignored" in elsewhere.stderr
+
+
+def test_service_accounts_flag_adds_the_servers_manifests(webhook_bin, tmp_path):
+    accounts = tmp_path / "accounts.yaml"
+    accounts.write_text(SA)
+    proc = run(webhook_bin, ["-o", "patch", "--service-accounts", str(accounts), write(tmp_path, POD)])
+    assert proc.returncode == 0, proc.stderr
+    assert "arn:aws:iam::111122223333:role/app" in proc.stdout
+
+
+def test_explain_names_each_added_decision(webhook_bin, tmp_path):
+    sa = SA.replace("    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app\n",
+                    "    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app\n"
+                    "    eks.amazonaws.com/target-role-arn: arn:aws:iam::444455556666:role/data\n"
+                    "    eks.amazonaws.com/region: us-east-2\n")
+    proc = run(webhook_bin, ["-o", "patch", "--explain", "--inject-role-session-name", write(tmp_path, sa + "---\n" + POD)])
+    assert proc.returncode == 0, proc.stderr
+    assert "role chain: arn:aws:iam::111122223333:role/app -> arn:aws:iam::444455556666:role/data" in proc.stderr
+    assert "region: us-east-2 (service account annotation eks.amazonaws.com/region)" in proc.stderr
+    assert "role session name: the pod's name via fieldRef metadata.name (--inject-role-session-name)" in proc.stderr

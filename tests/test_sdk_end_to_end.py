@@ -253,3 +253,58 @@ def test_container_credentials_endpoint_refuses_another_token(webhook_bin, tmp_p
     cli = run_aws_cli(sdk_env(env, tmp_path, moto_sts))
     assert cli.returncode != 0
     assert endpoint.authorized_requests() == 0 and endpoint.requests
+
+
+# --- cross-account role chaining (target-role-arn) -----------------------------------------------------
+
+def kubelet_downward_file(pod, volume_name):
+    """Where kubelet writes the downwardAPI item of the token's projected volume, and the annotation it projects."""
+    volume = next(v for v in pod["spec"]["volumes"] if v["name"] == volume_name)
+    [item] = next(s for s in volume["projected"]["sources"] if "downwardAPI" in s)["downwardAPI"]["items"]
+    field = item["fieldRef"]["fieldPath"]
+    assert field.startswith("metadata.annotations['") and field.endswith("']")
+    mount = next(m for m in pod["spec"]["containers"][0]["volumeMounts"] if m["name"] == volume_name)
+    return pathlib.Path(mount["mountPath"]) / item["path"], pod["metadata"]["annotations"][field[len("metadata.annotations['"):-2]]
+
+
+def test_target_role_chain_ends_as_the_target_role_with_boto3(webhook_bin, tmp_path, moto_sts, signing_key):
+    """The container gets no web-identity variables, only AWS_CONFIG_FILE/AWS_PROFILE; the config file reaches it
+    through the pod annotation projected beside the token; boto3 assumes the web-identity role, then the target."""
+    source_role = "arn:aws:iam::%s:role/irsa-source" % ACCOUNT
+    target_account = "444455556666"
+    target_role = "arn:aws:iam::%s:role/data-reader" % target_account
+    mount_path = tmp_path / "kubelet" / "eks.amazonaws.com" / "serviceaccount"
+    pod = mutate(webhook_bin, manifest(tmp_path, "chained", {"eks.amazonaws.com/role-arn": source_role,
+                                                              "eks.amazonaws.com/target-role-arn": target_role,
+                                                              "eks.amazonaws.com/external-id": "tenant-42"}),
+                 "--token-mount-path", str(mount_path), "--aws-default-region", REGION)
+
+    env = injected_env(pod)
+    assert "AWS_ROLE_ARN" not in env and "AWS_WEB_IDENTITY_TOKEN_FILE" not in env
+    assert env["AWS_PROFILE"] == "irsa-target"
+    source, token_path = kubelet_token_path(pod, "aws-iam-token")
+    token_path.write_text(projected_token(signing_key, "chained", source["audience"]))
+    config_path, config = kubelet_downward_file(pod, "aws-iam-token")
+    assert env["AWS_CONFIG_FILE"] == str(config_path)
+    config_path.write_text(config)
+    assert "external_id = tenant-42" in config
+
+    identity = run_boto3(sdk_env(env, tmp_path, moto_sts))
+    assert identity["method"] == "assume-role"
+    assert identity["arn"].startswith("arn:aws:sts::%s:assumed-role/data-reader/" % target_account), identity
+    assert identity["account"] == target_account
+
+
+def test_target_role_chain_needs_the_projected_config(webhook_bin, tmp_path, moto_sts, signing_key):
+    """Without the projected config file the SDK finds no profile: the chain really comes from that file."""
+    mount_path = tmp_path / "kubelet" / "eks.amazonaws.com" / "serviceaccount"
+    pod = mutate(webhook_bin, manifest(tmp_path, "chained", {
+        "eks.amazonaws.com/role-arn": "arn:aws:iam::%s:role/irsa-source" % ACCOUNT,
+        "eks.amazonaws.com/target-role-arn": "arn:aws:iam::444455556666:role/data-reader"}),
+        "--token-mount-path", str(mount_path))
+    source, token_path = kubelet_token_path(pod, "aws-iam-token")
+    token_path.write_text(projected_token(signing_key, "chained", source["audience"]))
+    result = subprocess.run([sys.executable, "-c", BOTO3_SCRIPT], env=sdk_env(injected_env(pod), tmp_path, moto_sts),
+                            capture_output=True, text=True, timeout=SDK_TIMEOUT)
+    assert result.returncode != 0
+    assert "irsa-target" in result.stderr

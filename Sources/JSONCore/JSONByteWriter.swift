@@ -53,6 +53,11 @@ public struct JSONByteWriter: @unchecked Sendable {
         raw(byte: UInt8(ascii: "\""))
     }
 
+    /// A string's characters escaped for a JSON string, without the quotes (a JSON Pointer made at run time).
+    public mutating func stringContents(_ text: String) {
+        JSON.withUTF8(of: text) { bytes in JSON.escapedPieces(of: bytes) { append($0.baseAddress!, count: $0.count) } }
+    }
+
     public mutating func integer(_ value: Int64) {
         if value < 0 { raw(byte: UInt8(ascii: "-")) }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of UInt64.max

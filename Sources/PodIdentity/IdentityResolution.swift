@@ -2,7 +2,8 @@
 /// identities, the flags and the pod's own annotations, with upstream's precedence.
 struct ResolvedIdentity {
     enum Credentials {
-        case webIdentity(roleARN: String)
+        /// nil: the ServiceAccount names roles only per container (`container-role-arns`).
+        case webIdentity(roleARN: String?)
         case containerCredentials
     }
 
@@ -11,6 +12,8 @@ struct ResolvedIdentity {
     var useRegionalSTS: Bool
     var tokenExpiration: Int64
     var reason: DecisionReason
+    /// The ServiceAccount-level and pod-level additions to upstream (container roles, chain, region, ...).
+    var features = MutationFeatures()
 }
 
 /// Reads one pod's identity; collects warnings about values it had to ignore.
@@ -19,7 +22,7 @@ struct IdentityResolver {
     let mutator: PodMutator
     var warnings: [String] = []
 
-    private var prefix: String { mutator.settings.annotationPrefix }
+    var prefix: String { mutator.settings.annotationPrefix }
 
     /// nil, with a reason, when the pod gets no identity.
     mutating func resolve(key: ServiceAccountKey, record: ServiceAccountRecord?, snapshot: IdentitySnapshot,
@@ -55,6 +58,13 @@ struct IdentityResolver {
                 reason: .configMapEntry(key)))
         }
         if record == nil { return .failure(NoIdentity(reason: .serviceAccountNotFound(key))) }
+        if let record, record.annotations["container-role-arns"] != nil {
+            // Roles only per container: the listed containers get theirs, the others nothing.
+            return .success(webIdentity(
+                role: nil, audience: nonEmpty(record.annotations["audience"]) ?? mutator.settings.tokenAudience,
+                sts: regionalSTS(record), expiration: tokenExpiration(record), podAnnotations: podAnnotations,
+                reason: .containerRoleAnnotation(prefix: prefix, key)))
+        }
         return .failure(NoIdentity(reason: .noRole(prefix: prefix, key)))
     }
 
@@ -62,12 +72,10 @@ struct IdentityResolver {
         let reason: DecisionReason
     }
 
-    private mutating func webIdentity(role: String, audience: String, sts: Bool, expiration: Int64,
+    private mutating func webIdentity(role: String?, audience: String, sts: Bool, expiration: Int64,
                                       podAnnotations: [String: String], reason: DecisionReason) -> ResolvedIdentity {
-        let arn = mutator.settings.roleARNComposition?.compose(role) ?? role
-        if !RoleARNSyntax.isIAMRoleARN(arn) {
-            warnings.append("role ARN \"\(arn)\" is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>); injected as given")
-        }
+        var arn: String?
+        if let role { arn = composedRoleARN(role) }
         return ResolvedIdentity(credentials: .webIdentity(roleARN: arn), audience: audience, useRegionalSTS: sts,
                                 tokenExpiration: podExpiration(podAnnotations, default: expiration), reason: reason)
     }
@@ -103,5 +111,14 @@ struct IdentityResolver {
         return TokenExpiration.clamped(seconds)
     }
 
-    private func nonEmpty(_ text: String?) -> String? { text.flatMap { $0.isEmpty ? nil : $0 } }
+    /// `--compose-role-arn` applied, and the ARN checked (a warning, never a refusal, as upstream only logs it).
+    mutating func composedRoleARN(_ role: String) -> String {
+        let arn = mutator.settings.roleARNComposition?.compose(role) ?? role
+        if !RoleARNSyntax.isIAMRoleARN(arn, allowNonAWSAccountID: mutator.settings.allowNonAWSAccountID) {
+            warnings.append("role ARN \"\(arn)\" is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>); injected as given")
+        }
+        return arn
+    }
+
+    func nonEmpty(_ text: String?) -> String? { text.flatMap { $0.isEmpty ? nil : $0 } }
 }

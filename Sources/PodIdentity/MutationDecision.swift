@@ -23,6 +23,8 @@ public struct MutationDecision: Sendable {
     public var roleARN: String?
     /// The projected token's lifetime, when a mode applies.
     public var tokenExpiration: Int64?
+    /// What this webhook added to upstream's mutation (container roles, role chain, region, ...).
+    public var features = MutationFeatures()
 
     public var mutated: Bool { !patchDocument.isEmpty }
 

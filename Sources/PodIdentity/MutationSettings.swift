@@ -1,5 +1,5 @@
 /// Every setting that shapes a mutation: the `Mutation` flags of `webhook serve` and `webhook mutate`,
-/// with upstream's defaults.
+/// with upstream's defaults. The one home of those defaults: the flags take theirs from `MutationSettings()`.
 public struct MutationSettings: Sendable, Equatable {
     /// Prefix of the ServiceAccount and Pod annotations (`<prefix>/role-arn`, ...).
     public var annotationPrefix = "eks.amazonaws.com"
@@ -15,6 +15,14 @@ public struct MutationSettings: Sendable, Equatable {
     /// When set, role names without `arn:` become full role ARNs in this partition and account.
     public var roleARNComposition: RoleARNComposition?
     public var containerCredentials = ContainerCredentialsSettings()
+    /// `--inject-role-session-name`: `AWS_ROLE_SESSION_NAME` from the pod's name (downward API) unless the
+    /// ServiceAccount's `role-session-name` says `none`.
+    public var injectRoleSessionName = false
+    /// `--endpoint-url` (upstream PR #302): injected as `AWS_ENDPOINT_URL` when not empty.
+    public var endpointURL = ""
+    /// `--allow-non-aws-account-id` (upstream PR #302): role ARNs may carry an empty or 20-character account
+    /// ID (IAM-compatible providers such as MinIO or RadosGW) without a warning.
+    public var allowNonAWSAccountID = false
 
     public init() {}
 
@@ -28,6 +36,9 @@ public struct MutationSettings: Sendable, Equatable {
 
 /// `--compose-role-arn` with `--aws-partition` and `--aws-account-id`.
 public struct RoleARNComposition: Sendable, Equatable {
+    /// `--aws-partition`'s default.
+    public static let defaultPartition = "aws"
+
     public var partition: String
     public var accountID: String
 

@@ -35,13 +35,14 @@ struct PatchBuilder {
 
     mutating func build() {
         if mode == .containerCredentials { addLabel() }
+        if let chain = identity.features.roleChain { addConfigAnnotation(chain) }
         addVolume()
-        let skipped = skippedContainerNames()
         let tokenFile = mutator.tokenFiles.path(for: mode, windows: pod.isWindows)
-        for container in pod.containers where !skipped.contains(container.name) {
+        let selection = identity.features.selection
+        for container in pod.containers where selection.selects(container.name) {
             addIdentity(to: container, list: "containers", tokenFile: tokenFile)
         }
-        for container in pod.initContainers where !skipped.contains(container.name) {
+        for container in pod.initContainers where selection.selects(container.name) {
             addIdentity(to: container, list: "initContainers", tokenFile: tokenFile)
         }
     }
@@ -59,9 +60,36 @@ struct PatchBuilder {
         }
     }
 
+    /// The role chain's AWS config file, as the pod annotation `<prefix>/aws-config` that the token volume projects
+    /// beside the token (downward API): no object outside the pod is needed. An `add` replaces a stale value.
+    private mutating func addConfigAnnotation(_ chain: RoleChain) {
+        let key = mutator.awsConfigAnnotation, config = chain.configFile
+        if pod.annotations[key] == config { return }
+        if !pod.hasMetadata {
+            patch.add { $0.raw("/metadata") } value: { out in
+                out.raw(#"{"annotations":{"#)
+                out.string(key)
+                out.raw(":")
+                out.string(config)
+                out.raw("}}")
+            }
+        } else if !pod.hasAnnotations {
+            patch.add { $0.raw("/metadata/annotations") } value: { out in
+                out.raw("{")
+                out.string(key)
+                out.raw(":")
+                out.string(config)
+                out.raw("}")
+            }
+        } else {
+            patch.add { $0.stringContents(mutator.awsConfigAnnotationPointer) } value: { $0.string(config) }
+        }
+    }
+
     private mutating func addVolume() {
         if pod.volumeNames?.contains(volumeName) == true { return }
         let (name, audience, expiration, path) = (volumeName, identity.audience, identity.tokenExpiration, tokenPath)
+        let configField = identity.features.roleChain == nil ? nil : mutator.awsConfigAnnotationFieldPath
         func writeVolume(_ out: inout JSONByteWriter) {
             out.raw(#"{"name":"#)
             out.string(name)
@@ -75,7 +103,15 @@ struct PatchBuilder {
             out.integer(expiration)
             out.raw(#","path":"#)
             out.string(path)
-            out.raw("}}]}}")
+            out.raw("}}")
+            if let configField {
+                out.raw(#",{"downwardAPI":{"items":[{"path":"#)
+                out.string(RoleChain.configFileName)
+                out.raw(#","fieldRef":{"fieldPath":"#)
+                out.string(configField)
+                out.raw("}}]}}")
+            }
+            out.raw("]}}")
         }
         // Prepended, as upstream: the resulting pod is the same as with the Go webhook.
         if pod.volumeNames == nil {
@@ -89,38 +125,37 @@ struct PatchBuilder {
         }
     }
 
-    /// `<prefix>/skip-containers`, read as Go's encoding/csv reads its first record.
-    private mutating func skippedContainerNames() -> Set<String> {
-        let annotation = mutator.skipContainersAnnotation
-        guard let value = pod.annotations[annotation] else { return [] }
-        let names: [String]
-        do {
-            names = try GoCSV.firstRecord(value)
-        } catch {
-            warnings.append("pod annotation \(annotation) \"\(value)\" is not valid CSV (\(error.reason)); no container skipped")
-            return []
+    /// An injected variable's value: a literal, or the pod's name through the downward API.
+    private enum EnvValue {
+        case literal(String)
+        case podName
+    }
+
+    /// The two variables that carry a container's credentials, per mode; nil when the container gets none.
+    private func credentialVariables(for container: PodContainer, tokenFile: String) -> (keys: (String, String), values: (String, String))? {
+        switch identity.credentials {
+        case .containerCredentials:
+            return (("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+                    (mutator.settings.containerCredentials.fullURI, tokenFile))
+        case .webIdentity(let defaultRole):
+            if let role = identity.features.containerRoleARNs[container.name] {
+                return (("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"), (role, tokenFile))
+            }
+            if let chain = identity.features.roleChain {
+                return (("AWS_CONFIG_FILE", "AWS_PROFILE"), (chain.configFilePath, RoleChain.targetProfile))
+            }
+            guard let defaultRole else { return nil }
+            return (("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"), (defaultRole, tokenFile))
         }
-        let existing = Set((pod.containers + pod.initContainers).map(\.name))
-        for name in names where !existing.contains(name) {
-            warnings.append("pod annotation \(annotation) names \"\(name)\", which matches no container")
-        }
-        return Set(names)
     }
 
     private mutating func addIdentity(to container: PodContainer, list: StaticString, tokenFile: String) {
+        guard let (modeKeys, modeValues) = credentialVariables(for: container, tokenFile: tokenFile) else { return }
+        let features = identity.features
         // A linear scan: env lists are short, and hashing every name costs more than comparing a few.
         let defined = container.envNames ?? []
-        let modeKeys: (String, String)
-        let modeValues: (String, String)
-        switch identity.credentials {
-        case .webIdentity(let roleARN):
-            modeKeys = ("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")
-            modeValues = (roleARN, tokenFile)
-        case .containerCredentials:
-            modeKeys = ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
-            modeValues = (mutator.settings.containerCredentials.fullURI, tokenFile)
-        }
         var hasFirst = false, hasSecond = false, regionDefined = false, stsDefined = false
+        var sessionNameDefined = false, endpointDefined = false, endpointModeDefined = false
         // One pass; every name that matters starts with "AWS_", so most names are passed over at their first byte.
         for name in defined where name.utf8.first == UInt8(ascii: "A") {
             switch name {
@@ -128,6 +163,9 @@ struct PatchBuilder {
             case modeKeys.1: hasSecond = true
             case "AWS_REGION", "AWS_DEFAULT_REGION": regionDefined = true
             case "AWS_STS_REGIONAL_ENDPOINTS": stsDefined = true
+            case "AWS_ROLE_SESSION_NAME": sessionNameDefined = true
+            case "AWS_ENDPOINT_URL": endpointDefined = true
+            case "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": endpointModeDefined = true
             default: break
             }
         }
@@ -139,23 +177,36 @@ struct PatchBuilder {
         // Upstream's early return: the container is left entirely alone, mount included.
         if modeKeysDefined && regionDefined && stsDefined { return }
 
-        var env: [(name: String, value: String)] = []
+        var env: [(name: String, value: EnvValue)] = []
         env.reserveCapacity(5)
-        if !stsDefined && identity.useRegionalSTS { env.append(("AWS_STS_REGIONAL_ENDPOINTS", "regional")) }
-        if !regionDefined && !mutator.settings.awsDefaultRegion.isEmpty {
-            env.append(("AWS_DEFAULT_REGION", mutator.settings.awsDefaultRegion))
-            env.append(("AWS_REGION", mutator.settings.awsDefaultRegion))
+        if !stsDefined && identity.useRegionalSTS { env.append(("AWS_STS_REGIONAL_ENDPOINTS", .literal("regional"))) }
+        if !regionDefined, let region = features.region {
+            env.append(("AWS_DEFAULT_REGION", .literal(region.value)))
+            env.append(("AWS_REGION", .literal(region.value)))
         }
         if !modeKeysDefined {
-            env.append((modeKeys.0, modeValues.0))
-            env.append((modeKeys.1, modeValues.1))
+            env.append((modeKeys.0, .literal(modeValues.0)))
+            env.append((modeKeys.1, .literal(modeValues.1)))
+        }
+        // After upstream's variables, so a pod using none of the additions gets exactly upstream's list.
+        if !sessionNameDefined, features.roleSessionName != nil, modeKeys.0 == "AWS_ROLE_ARN" {
+            env.append(("AWS_ROLE_SESSION_NAME", .podName))
+        }
+        if !endpointDefined, let endpoint = features.endpointURL { env.append(("AWS_ENDPOINT_URL", .literal(endpoint.value))) }
+        if !endpointModeDefined, features.ipv6CredentialsEndpoint {
+            env.append(("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", .literal("IPv6")))
         }
         append(env.count, to: container.index, of: list, field: "env", exists: container.envNames != nil) { out, item in
             out.raw(#"{"name":"#)
             out.string(env[item].name)
-            out.raw(#","value":"#)
-            out.string(env[item].value)
-            out.raw("}")
+            switch env[item].value {
+            case .literal(let value):
+                out.raw(#","value":"#)
+                out.string(value)
+                out.raw("}")
+            case .podName:
+                out.raw(#","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}"#)
+            }
         }
         if container.mountNames?.contains(volumeName) != true {
             let (name, path) = (volumeName, mountPath)

@@ -9,9 +9,12 @@ public struct PodDocument: Sendable {
     public let namespace: String
     /// `spec.serviceAccountName`, `default` when absent or empty.
     public let serviceAccountName: String
-    /// The annotations the mutation reads: keys ending in `/token-expiration` or `/skip-containers` (under
-    /// any prefix). The others are checked (strings) but not decoded: most pods carry many, none matter here.
+    /// The annotations the mutation reads: keys ending in `/token-expiration`, `/skip-containers`,
+    /// `/include-containers`, `/region` or `/aws-config` (under any prefix). The others are checked (strings) but
+    /// not decoded: most pods carry many, none matter here.
     public let annotations: [String: String]
+    /// False when `metadata.annotations` is absent or null.
+    let hasAnnotations: Bool
     /// False when `metadata.labels` is absent or null.
     let hasLabels: Bool
     /// The value of the `eks.amazonaws.com/pod-identity` label, if set.
@@ -68,7 +71,7 @@ extension PodDocument {
     public init(reading reader: inout JSONReader) throws {
         guard try Self.enterObject(&reader, "") else { throw PodDecodingError(field: "", reason: "expected an object, got null") }
         var name = "", generateName = "", namespace = "", serviceAccount = ""
-        var annotations: [String: String] = [:], hasLabels = false, podIdentityLabel: String?
+        var annotations: [String: String] = [:], hasAnnotations = false, hasLabels = false, podIdentityLabel: String?
         var hasMetadata = false, hasSpec = false
         var nodeSelectorOS: String?, nodeSelectorBetaOS: String?, osName: String?
         var volumeNames: [String]?, containers: [PodContainer] = [], initContainers: [PodContainer] = []
@@ -82,9 +85,9 @@ extension PodDocument {
                     else if key == "namespace" { namespace = try Self.optionalString(&reader, "metadata.namespace") ?? "" }
                     else if key == "annotations" {
                         annotations = [:]
-                        try Self.stringMap(&reader, "metadata.annotations") { key in
-                            key.hasSuffix("/token-expiration") || key.hasSuffix("/skip-containers")
-                        } take: { key, value in annotations[key] = value }
+                        hasAnnotations = try Self.stringMap(&reader, "metadata.annotations", wanted: Self.isReadAnnotation) { key, value in
+                            annotations[key] = value
+                        }
                     } else if key == "labels" {
                         podIdentityLabel = nil
                         hasLabels = try Self.stringMap(&reader, "metadata.labels") { key in
@@ -132,6 +135,7 @@ extension PodDocument {
         self.namespace = namespace
         self.serviceAccountName = serviceAccount.isEmpty ? "default" : serviceAccount
         self.annotations = annotations
+        self.hasAnnotations = hasAnnotations
         self.hasLabels = hasLabels
         self.podIdentityLabel = podIdentityLabel
         self.hasMetadata = hasMetadata
@@ -139,6 +143,12 @@ extension PodDocument {
         self.volumeNames = volumeNames
         self.containers = containers
         self.initContainers = initContainers
+    }
+
+    /// An annotation the mutation reads, by the part after the prefix (whatever the prefix).
+    private static func isReadAnnotation(_ key: JSONReader.Key) -> Bool {
+        key.hasSuffix("/token-expiration") || key.hasSuffix("/skip-containers") || key.hasSuffix("/include-containers")
+            || key.hasSuffix("/region") || key.hasSuffix("/aws-config")
     }
 
     private static func containers(_ reader: inout JSONReader, _ field: String) throws -> [PodContainer] {

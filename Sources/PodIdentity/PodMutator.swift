@@ -7,9 +7,18 @@ public final class PodMutator: Sendable {
     public let settings: MutationSettings
     public let jitter: ExpirationJitter
     let tokenFiles: TokenFilePaths
-    /// `<prefix>/token-expiration` and `<prefix>/skip-containers`, the pod annotations read per request.
+    /// The pod annotations read per request (`<prefix>/token-expiration`, ...), made once.
     let tokenExpirationAnnotation: String
     let skipContainersAnnotation: String
+    let includeContainersAnnotation: String
+    let regionAnnotation: String
+    /// `<prefix>/aws-config`: the role chain's config file, written by the webhook; its JSON Pointer and the
+    /// downward API field path that projects it.
+    let awsConfigAnnotation: String
+    let awsConfigAnnotationPointer: String
+    let awsConfigAnnotationFieldPath: String
+    /// The container-credentials URI's host is an IPv6 literal (then `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6`).
+    let ipv6CredentialsEndpoint: Bool
 
     public init(settings: MutationSettings, jitter: ExpirationJitter = .system) {
         self.settings = settings
@@ -17,6 +26,12 @@ public final class PodMutator: Sendable {
         self.tokenFiles = TokenFilePaths(settings: settings)
         tokenExpirationAnnotation = settings.annotationPrefix + "/token-expiration"
         skipContainersAnnotation = settings.annotationPrefix + "/skip-containers"
+        includeContainersAnnotation = settings.annotationPrefix + "/include-containers"
+        regionAnnotation = settings.annotationPrefix + "/region"
+        awsConfigAnnotation = settings.annotationPrefix + "/aws-config"
+        awsConfigAnnotationPointer = "/metadata/annotations/" + JSONPointer.escape(awsConfigAnnotation)
+        ipv6CredentialsEndpoint = CredentialsURISyntax.hasIPv6Host(settings.containerCredentials.fullURI)
+        awsConfigAnnotationFieldPath = "metadata.annotations['\(awsConfigAnnotation)']"
     }
 
     /// The ServiceAccount a pod needs looked up: `namespace` is the admission request's (or, when empty, the pod's).
@@ -28,7 +43,7 @@ public final class PodMutator: Sendable {
                        snapshot: IdentitySnapshot) -> MutationDecision {
         let key = serviceAccountKey(for: pod, namespace: requestNamespace)
         var resolver = IdentityResolver(mutator: self)
-        let identity: ResolvedIdentity
+        var identity: ResolvedIdentity
         switch resolver.resolve(key: key, record: record, snapshot: snapshot, podAnnotations: pod.annotations) {
         case .failure(let none):
             return MutationDecision(mode: .none, reason: none.reason, patchDocument: JSONPatchDocument(), warnings: resolver.warnings,
@@ -36,6 +51,7 @@ public final class PodMutator: Sendable {
         case .success(let resolved):
             identity = resolved
         }
+        resolver.resolveFeatures(of: &identity, record: record, pod: pod)
         var decision = MutationDecision(mode: .none, reason: identity.reason, patchDocument: JSONPatchDocument(), warnings: [],
                                         namespace: key.namespace, podName: pod.displayName, serviceAccount: key.name)
         var builder = PatchBuilder(mutator: self, identity: identity, pod: pod)
@@ -45,6 +61,7 @@ public final class PodMutator: Sendable {
         decision.warnings = resolver.warnings + builder.warnings
         decision.tokenExpiration = identity.tokenExpiration
         if case .webIdentity(let arn) = identity.credentials { decision.roleARN = arn }
+        decision.features = identity.features
         if builder.patch.isEmpty { decision.reason = .alreadyComplete(identity.reason) }
         return decision
     }

@@ -1,8 +1,10 @@
 /// Upstream's role ARN check, `^arn:aws[a-z0-9-]*:iam::\d{12}:role\/[\w-\/.@+=,]+$`, without a regex engine:
 /// one pass over the bytes, as it runs for every admitted pod.
 /// Upstream only logs a mismatch; this webhook also returns it as an admission warning.
+/// `allowNonAWSAccountID` (`--allow-non-aws-account-id`, upstream PR #302) also accepts an empty account ID
+/// (MinIO) or one of 20 letters and digits (RadosGW accounts).
 enum RoleARNSyntax {
-    static func isIAMRoleARN(_ arn: String) -> Bool {
+    static func isIAMRoleARN(_ arn: String, allowNonAWSAccountID: Bool = false) -> Bool {
         var arn = arn
         return arn.withUTF8 { bytes in
             var index = 0
@@ -16,10 +18,13 @@ enum RoleARNSyntax {
             guard expect("arn:aws") else { return false }
             while index < bytes.count, isLowerAlphanumeric(bytes[index]) || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard expect(":iam::") else { return false }
-            for _ in 0..<12 {
-                guard index < bytes.count, isDigit(bytes[index]) else { return false }
+            let accountStart = index
+            while index < bytes.count, isLowerAlphanumeric(bytes[index]) || (bytes[index] >= UInt8(ascii: "A") && bytes[index] <= UInt8(ascii: "Z")) {
                 index += 1
             }
+            let account = UnsafeBufferPointer(rebasing: bytes[accountStart..<index])
+            let isAWSAccount = account.count == 12 && account.allSatisfy(isDigit)
+            guard isAWSAccount || (allowNonAWSAccountID && (account.isEmpty || account.count == 20)) else { return false }
             guard expect(":role/"), index < bytes.count else { return false }
             while index < bytes.count {
                 guard isRoleNameByte(bytes[index]) else { return false }

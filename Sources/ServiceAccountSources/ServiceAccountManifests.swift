@@ -17,16 +17,19 @@ public struct ServiceAccountManifests: Sendable {
     public static let configMapName = "pod-identity-webhook"
 
     /// Sorts `documents` (`kind: List` items included) into ServiceAccounts, the ConfigMap and the rest.
-    public static func collect(_ documents: [ManifestDocument], annotationPrefix: String,
+    /// `configMapNamespace`: only the ConfigMap in that namespace (or in none) counts, as the server watches it
+    /// with `--watch-config-map --namespace`; nil: any (the local manifest source).
+    public static func collect(_ documents: [ManifestDocument], annotationPrefix: String, configMapNamespace: String? = nil,
                                source: String) throws(ManifestError) -> ServiceAccountManifests {
         var manifests = ServiceAccountManifests()
         for document in documents {
-            try manifests.add(document, annotationPrefix: annotationPrefix, source: source)
+            try manifests.add(document, annotationPrefix: annotationPrefix, configMapNamespace: configMapNamespace, source: source)
         }
         return manifests
     }
 
-    private mutating func add(_ document: ManifestDocument, annotationPrefix: String, source: String) throws(ManifestError) {
+    private mutating func add(_ document: ManifestDocument, annotationPrefix: String, configMapNamespace: String?,
+                              source: String) throws(ManifestError) {
         let fail = { (reason: String) in ManifestError(source: source, document: document.label, reason: reason) }
         guard document.value.object != nil else { throw fail("expected an object, got \(document.value.typeName)") }
         switch document.kind {
@@ -34,7 +37,7 @@ public struct ServiceAccountManifests: Sendable {
             guard let items = document.value["items"]?.array else { throw fail("a List needs an items array") }
             for item in items {
                 try add(ManifestDocument(index: document.index, line: document.line, value: item),
-                        annotationPrefix: annotationPrefix, source: source)
+                        annotationPrefix: annotationPrefix, configMapNamespace: configMapNamespace, source: source)
             }
         case "ServiceAccount":
             guard !document.name.isEmpty else { throw fail("metadata.name must be a non-empty string") }
@@ -50,6 +53,11 @@ public struct ServiceAccountManifests: Sendable {
                 .detached
             serviceAccounts[key] = ServiceAccountRecord(allAnnotations: annotations, prefix: annotationPrefix)
         case "ConfigMap" where document.name == Self.configMapName:
+            if let configMapNamespace, !document.namespace.isEmpty, document.namespace != configMapNamespace {
+                warnings.append("\(source): \(document.label): ConfigMap \(document.namespace)/\(Self.configMapName) ignored: "
+                    + "the server watches only namespace \(configMapNamespace) (--namespace)")
+                return
+            }
             let config = document.value["data"]?["config"]
             guard let config, !config.isNull else {
                 roleMappings = RoleMappingTable()

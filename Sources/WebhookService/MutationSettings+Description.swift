@@ -14,6 +14,9 @@ extension MutationSettings {
             "composeRoleARN": roleARNComposition.map {
                 ["partition": .string($0.partition), "accountID": .string($0.accountID)]
             } ?? .null,
+            "injectRoleSessionName": .bool(injectRoleSessionName),
+            "endpointURL": .string(endpointURL),
+            "allowNonAWSAccountID": .bool(allowNonAWSAccountID),
             "containerCredentials": [
                 "audience": .string(containerCredentials.audience),
                 "tokenMountPath": .string(containerCredentials.tokenMountPath),

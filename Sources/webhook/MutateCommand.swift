@@ -12,7 +12,11 @@ struct MutateCommand: ParsableCommand {
         abstract: "Mutate a Pod or AdmissionReview offline, as the server would.",
         discussion: """
             FILE (or - for standard input) holds YAML or JSON documents separated by ---: any number of \
-            ServiceAccounts, optionally the pod-identity-webhook ConfigMap, and exactly one Pod or AdmissionReview.
+            ServiceAccounts, optionally the pod-identity-webhook ConfigMap, and exactly one Pod or AdmissionReview. \
+            Every flag of `webhook serve` is accepted with the same meaning, so a Deployment's args can be checked \
+            offline: --service-accounts adds ServiceAccounts, --watch-config-map uses only the ConfigMap in \
+            --namespace (as the server watches it); flags that only concern serving (ports, TLS, the Kubernetes \
+            connection) have no effect here.
             """)
 
     enum Output: String, ExpressibleByArgument, CaseIterable {
@@ -20,6 +24,9 @@ struct MutateCommand: ParsableCommand {
     }
 
     @OptionGroup(title: "Mutation") var mutation: MutationOptions
+    @OptionGroup(title: "ServiceAccount sources (as for serve)") var sources: SourceOptions
+    /// Accepted so `serve`'s arguments work unchanged; nothing in it affects a mutation.
+    @OptionGroup(title: "Server", visibility: .hidden) var server: ServerOptions
 
     @Option(name: [.customShort("o"), .customLong("output")], help: "pod: the mutated Pod; patch: the JSON Patch; review: the AdmissionReview response.")
     var output: Output = .pod
@@ -55,11 +62,26 @@ struct MutateCommand: ParsableCommand {
             throw MutateError(message: error.message)
         }
         let source = input == "-" ? "<stdin>" : input
-        let manifests: ServiceAccountManifests
+        var manifests: ServiceAccountManifests
         var snapshot = IdentitySnapshot()
+        // With --watch-config-map the server reads only the ConfigMap in --namespace; without it, the local
+        // manifest source (and so `mutate`) uses the one among the documents.
+        let configMapNamespace = sources.watchConfigMap ? sources.namespace : nil
         do {
             let documents = try ManifestFiles.documents(try readInput(), source: source)
-            manifests = try ServiceAccountManifests.collect(documents, annotationPrefix: settings.annotationPrefix, source: source)
+            manifests = try ServiceAccountManifests.collect(documents, annotationPrefix: settings.annotationPrefix,
+                                                            configMapNamespace: configMapNamespace, source: source)
+            if let path = sources.serviceAccounts {
+                // What the server's --service-accounts source loads; the input's own documents win.
+                for file in try ManifestFiles.read(path: path) {
+                    let extra = try ServiceAccountManifests.collect(
+                        try ManifestFiles.documents(file.bytes, source: file.path), annotationPrefix: settings.annotationPrefix,
+                        configMapNamespace: configMapNamespace, source: file.path)
+                    manifests.serviceAccounts.merge(extra.serviceAccounts) { input, _ in input }
+                    if manifests.roleMappings == nil { manifests.roleMappings = extra.roleMappings }
+                    manifests.warnings += extra.warnings
+                }
+            }
             if let path = mutation.watchContainerCredentialsConfig {
                 snapshot.containerCredentials = try ContainerCredentialsFileWatcher.load(path: path)
             }
@@ -144,6 +166,7 @@ struct MutateCommand: ParsableCommand {
         ]
         if let role = decision.roleARN { lines.append("role: \(role)") }
         if let seconds = decision.tokenExpiration { lines.append("token expiration: \(seconds)s") }
+        lines += decision.features.explanation
         lines.append("patch: \(decision.patch.count) operation(s)")
         for operation in decision.patch { lines.append("  \(operation.kind.rawValue) \(operation.path)") }
         for warning in warnings + decision.warnings { lines.append("warning: \(warning)") }

@@ -65,6 +65,10 @@ struct CaseFile: CustomTestStringConvertible, Sendable {
             case "tokenExpiration": settings.tokenExpiration = member.int64!
             case "awsDefaultRegion": settings.awsDefaultRegion = member.string!
             case "stsRegionalEndpoint": settings.stsRegionalEndpoint = member.bool!
+            case "injectRoleSessionName": settings.injectRoleSessionName = member.bool!
+            case "endpointURL": settings.endpointURL = member.string!
+            case "allowNonAWSAccountID": settings.allowNonAWSAccountID = member.bool!
+            case "containerCredentialsFullURI": settings.containerCredentials.fullURI = member.string!
             case "composeRoleARN":
                 settings.roleARNComposition = RoleARNComposition(partition: member["partition"]!.string!,
                                                                  accountID: member["accountID"]!.string!)

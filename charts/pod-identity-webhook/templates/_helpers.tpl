@@ -118,6 +118,15 @@ Strings are rendered only when set; booleans only when true (the server's defaul
 {{- $args = append $args (printf "--aws-partition=%s" $m.composeRoleArn.partition) }}
 {{- $args = append $args (printf "--aws-account-id=%s" (required "mutation.composeRoleArn.accountId is required when mutation.composeRoleArn.enabled is true" $m.composeRoleArn.accountId)) }}
 {{- end }}
+{{- if $m.injectRoleSessionName }}
+{{- $args = append $args "--inject-role-session-name" }}
+{{- end }}
+{{- with $m.endpointUrl }}
+{{- $args = append $args (printf "--endpoint-url=%s" .) }}
+{{- end }}
+{{- if $m.allowNonAwsAccountId }}
+{{- $args = append $args "--allow-non-aws-account-id" }}
+{{- end }}
 {{- with $c.configFile }}
 {{- $args = append $args (printf "--watch-container-credentials-config=%s" .) }}
 {{- end }}
