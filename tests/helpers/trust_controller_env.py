@@ -66,8 +66,8 @@ class Cluster:
     def events(self, reason=None):
         return [e for e in self.api.list("events") if reason is None or e["reason"] == reason]
 
-    def start(self, *args, pod_name="replica-a"):
-        replica = Replica(self, list(args), pod_name)
+    def start(self, *args, pod_name="replica-a", aws_endpoint=None):
+        replica = Replica(self, list(args), pod_name, aws_endpoint or self.moto.url)
         self.replicas.append(replica)
         return replica
 
@@ -77,12 +77,12 @@ class Cluster:
 
 
 class Replica:
-    def __init__(self, cluster, args, pod_name):
+    def __init__(self, cluster, args, pod_name, aws_endpoint):
         self.metrics_port = free_port()
         self.log_path = cluster.tmp_path / ("controller-%s.log" % pod_name)
         key_id, secret = cluster.moto.key
         env = {"PATH": os.environ["PATH"], "HOME": str(cluster.tmp_path), "POD_NAME": pod_name,
-               "AWS_REGION": "us-west-2", "AWS_ENDPOINT_URL": cluster.moto.url,
+               "AWS_REGION": "us-west-2", "AWS_ENDPOINT_URL": aws_endpoint,
                "AWS_ACCESS_KEY_ID": key_id, "AWS_SECRET_ACCESS_KEY": secret}
         if not any(a.startswith("--allowed-roles") for a in args):
             args += ["--allowed-roles", "arn:aws:iam::%s:role/kf-*" % ACCOUNT]
@@ -170,3 +170,54 @@ def cluster(fake_api, certs, tmp_path, webhook_bin):
 
 def profile_plugin(role, annotate_only=True):
     return [{"kind": "AwsIamForServiceAccount", "spec": {"awsIamRole": role, "annotateOnly": annotate_only}}]
+
+
+class ThrottlingProxy:
+    """Forwards every request to moto unchanged (the signature stays valid: the Host header is passed on), except
+    that the first `times` calls of `action` are answered with IAM's `Throttling` error."""
+
+    def __init__(self, upstream, action, times):
+        import http.server
+        import threading
+        import urllib.parse
+        proxy = self
+        self.calls, self.throttled = 0, 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if urllib.parse.parse_qs(body.decode()).get("Action") == [action]:
+                    proxy.calls += 1
+                    if proxy.throttled < times:
+                        proxy.throttled += 1
+                        error = (b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+                                 b"<Message>Rate exceeded</Message></Error><RequestId>r-1</RequestId></ErrorResponse>")
+                        self.send_response(400)
+                        self.send_header("Content-Type", "text/xml")
+                        self.send_header("Content-Length", str(len(error)))
+                        self.end_headers()
+                        self.wfile.write(error)
+                        return
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "connection")}
+                request = urllib.request.Request(upstream + self.path, data=body, method="POST", headers=headers)
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as r:
+                        status, answer, kind = r.status, r.read(), r.headers.get("Content-Type", "text/xml")
+                except urllib.error.HTTPError as e:
+                    status, answer, kind = e.code, e.read(), e.headers.get("Content-Type", "text/xml")
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
