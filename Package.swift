@@ -145,6 +145,8 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Answers")], swiftSettings: swiftSettings),
         .testTarget(name: "TrustReconciliationTests", dependencies: ["TrustReconciliation", "JSONCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustControllerTests", dependencies: ["TrustController", "TrustReconciliation", "JSONCore"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "WebhookServiceTests", dependencies: ["WebhookService"], swiftSettings: swiftSettings),
     ]
 )

@@ -4,8 +4,10 @@ import AWSCore
 /// `eventTime` hold it.
 enum KubernetesTime {
     static func microTime(unixTime: Double) -> String {
-        let seconds = Int64(unixTime.rounded(.down))
-        let micros = Int64(((unixTime - Double(seconds)) * 1e6).rounded(.down))
+        // To the nearest microsecond (a Double's fraction is rarely exact).
+        let total = Int64((unixTime * 1e6).rounded())
+        let seconds = total >= 0 ? total / 1_000_000 : (total - 999_999) / 1_000_000
+        let micros = total - seconds * 1_000_000
         let basic = Array(AWSTimestamp(secondsSinceEpoch: seconds).basicFormat)  // 20261202T001510Z
         let fraction = String(micros)
         return String(basic[0..<4]) + "-" + String(basic[4..<6]) + "-" + String(basic[6..<8]) + "T"

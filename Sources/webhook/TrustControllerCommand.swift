@@ -68,6 +68,7 @@ struct TrustControllerCommand: ParsableCommand {
             throw ValidationError("nothing to do: give --kubeflow-profiles, --annotated-service-accounts, or both")
         }
         guard !aws.dryRun else { throw ValidationError("--dry-run is for the setup commands; the controller has no dry run") }
+        guard resyncPeriod.duration >= .milliseconds(100) else { throw ValidationError("--resync-period must be at least 100ms") }
         guard trustPolicyQuota > 0 else { throw ValidationError("--trust-policy-quota must be positive") }
     }
 
