@@ -35,7 +35,7 @@ for count in $ACCOUNT_COUNTS; do
   middle=$(((count / 2) / 5 * 5))
   $GENERATE review --namespace "$(printf 'ns-%04d' $((middle % 100)))" --service-account "$(printf 'sa-%06d' "$middle")" \
     "$WORK/review-$count.json"
-  start_webhook "$folder"
+  start_webhook "webhook-$count" "$folder" --log-level warning
   rss_idle=$(rss_kb "$WEBHOOK_PID")
   log "$count ServiceAccounts ($(du -sk "$folder" | cut -f1) KiB of JSON): ready in $READY_MS ms, RSS $rss_idle KiB"
   fetch_answer "$WORK/review-$count.json" "$WORK/answer-$count.json"
@@ -48,7 +48,7 @@ done
 
 # 2. Request size, with the bench's account set (one annotated + 10,000 others).
 $GENERATE service-accounts --count 10001 --annotated-count 1 "$WORK/service-accounts.json"
-start_webhook "$WORK/service-accounts.json"
+start_webhook webhook "$WORK/service-accounts.json" --log-level warning
 first=""
 for size in $SIZES; do
   $GENERATE review --bytes "$size" "$WORK/review-size-$size.json"

@@ -132,7 +132,8 @@ def test_broken_new_pair_keeps_the_old_one(start_webhook, manifests, tmp_path):
     assert serving_certificate(webhook.port) == original
     with httpx.Client(http2=True, verify=ssl.create_default_context(cafile=str(live / "ca.crt"))) as c:
         assert c.get(webhook.url + "/healthz").status_code == 200
-    assert "error" in webhook.logs().lower()
+    # Log lines reach stderr within the log writer's flush interval, not at once.
+    webhook.wait_for(lambda: "error" in webhook.logs().lower(), "the rejected pair to be logged")
 
 
 def test_graceful_shutdown_under_load(start_webhook, manifests):

@@ -23,6 +23,7 @@ public struct WebhookConfiguration: Sendable {
     public var shutdownDelay = Duration.seconds(5)
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.text
+    public var logBufferBytes = LogWriter.Settings().capacityBytes
     public var maxRequestBytes = 7 * 1024 * 1024
     public var readHeaderTimeout = Duration.seconds(10)
     public var idleTimeout = Duration.seconds(120)
@@ -75,7 +76,8 @@ extension WebhookConfiguration {
                 "maxConcurrentStreams": .number(JSONNumber(maxConcurrentStreams)),
                 "enableDebuggingHandlers": .bool(enableDebuggingHandlers),
             ],
-            "logging": ["level": .string(logLevel.rawValue), "format": .string(logFormat.rawValue)],
+            "logging": ["level": .string(logLevel.rawValue), "format": .string(logFormat.rawValue),
+                        "bufferBytes": .number(JSONNumber(logBufferBytes))],
             "serviceAccounts": [
                 "source": sourceValue,
                 "namespace": .string(namespace),

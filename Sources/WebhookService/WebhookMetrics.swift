@@ -27,6 +27,7 @@ public final class WebhookMetrics: Sendable {
         self.factory = factory
         admissionHandles = AdmissionHandles(factory: factory)
         mutateOKHandles = Self.makeRequestHandles(RequestKey(method: "POST", path: "/mutate", status: 200), factory: factory)
+        logLinesDroppedCounter = Counter(label: "log_lines_dropped_total", factory: factory)
         // Upstream sets this to 1 once it has seen a ServiceAccount; here: once the webhook runs.
         Gauge(label: "pod_identity_webhook_used", factory: factory).record(1)
     }
@@ -195,6 +196,20 @@ public final class WebhookMetrics: Sendable {
         Counter(label: "config_reloads_total", dimensions: [("source", source), ("result", success ? "success" : "failure")],
                 factory: factory).increment()
     }
+
+    // MARK: Logging
+
+    /// `log_lines_dropped_total`: the log writer counts, a scrape adds what it counted since the last one.
+    public func logLinesDropped(total: Int) {
+        let delta = reportedLogLinesDropped.withLock { reported in
+            defer { reported = max(reported, total) }
+            return max(0, total - reported)
+        }
+        if delta > 0 { logLinesDroppedCounter.increment(by: delta) }
+    }
+
+    private let reportedLogLinesDropped = Locked<Int>(0)
+    private let logLinesDroppedCounter: CoreMetrics.Counter
 
     /// For modules that report through swift-metrics by label (e.g. the Kubernetes source).
     public var metricsFactory: PrometheusMetricsFactory { factory }

@@ -15,9 +15,12 @@ import TLSSupport
 public final class WebhookServer: Sendable {
     let configuration: WebhookConfiguration
     let logger = Logger(label: "webhook")
+    /// The writer behind `logger`, whose dropped lines `/metrics` reports (nil: logging is not ours).
+    let logWriter: LogWriter?
 
-    public init(configuration: WebhookConfiguration) {
+    public init(configuration: WebhookConfiguration, logWriter: LogWriter? = nil) {
         self.configuration = configuration
+        self.logWriter = logWriter
     }
 
     /// Serves until a signal; returns the process exit code.
@@ -44,6 +47,7 @@ public final class WebhookServer: Sendable {
             health: HealthEndpoints(health: health), metrics: metrics, logger: logger)
         let observer = ServerMetricsObserver(metrics: metrics, port: "webhook", logger: logger)
         let tlsServer = HTTPServer(configuration: serverConfiguration(), handler: admission, logger: logger, observer: observer)
+        let logWriter = self.logWriter
         var cacheDump: (@Sendable () -> JSONValue)?
         if configuration.enableDebuggingHandlers {
             cacheDump = { CacheDump.json(store: store, identities: identities) }
@@ -53,6 +57,7 @@ public final class WebhookServer: Sendable {
             beforeScrape: {
                 metrics.serviceAccountCacheSize(store.count)
                 if let notAfter = tlsServer.servingCertificateNotAfter { metrics.servingCertificateNotAfter(notAfter) }
+                if let logWriter { metrics.logLinesDropped(total: logWriter.droppedLines) }
             },
             cacheDump: cacheDump)
         let metricsServer = HTTPServer(configuration: metricsServerConfiguration(), handler: metricsEndpoint, logger: logger,

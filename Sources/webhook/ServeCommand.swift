@@ -20,8 +20,11 @@ struct ServeCommand: ParsableCommand {
             print(JSON.serializePretty(configuration.jsonDescription), terminator: "")
             return
         }
-        LoggingSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
-        let code = WebhookServer(configuration: configuration).run()
+        let logWriter = LoggingSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel,
+                                              bufferBytes: configuration.logBufferBytes)
+        let code = WebhookServer(configuration: configuration, logWriter: logWriter).run()
+        // Every line logged so far reaches standard error before the exit; a stderr nobody reads gets 5 s.
+        logWriter.finish(timeout: .seconds(5))
         if code != 0 { throw ExitCode(code) }
     }
 
@@ -48,6 +51,10 @@ struct ServeCommand: ParsableCommand {
         }
         configuration.logLevel = level
         configuration.logFormat = server.logFormat
+        guard server.logBufferBytes >= LogWriter.Settings.minimumCapacityBytes else {
+            throw ValidationError("--log-buffer-bytes must be at least \(LogWriter.Settings.minimumCapacityBytes) (one long line)")
+        }
+        configuration.logBufferBytes = server.logBufferBytes
         guard server.maxRequestBytes > 0 else { throw ValidationError("--max-request-bytes must be positive") }
         configuration.maxRequestBytes = server.maxRequestBytes
         configuration.readHeaderTimeout = try Self.positive(server.readHeaderTimeout, flag: "--read-header-timeout")

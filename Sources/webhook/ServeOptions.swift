@@ -50,6 +50,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Log format: text or json (one object per line).")
     var logFormat = LogFormat.text
 
+    @Option(help: "Log lines held while standard error does not take them (as nginx's access_log buffer=); beyond, lines are dropped and counted in log_lines_dropped_total.")
+    var logBufferBytes = LogWriter.Settings().capacityBytes
+
     @Option(help: "Largest request body accepted; larger gets 413 without being read.")
     var maxRequestBytes = 7 * 1024 * 1024
 

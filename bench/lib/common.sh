@@ -18,6 +18,8 @@ WORK=""
 WEBHOOK_PID=""
 LAUNCHER_PID=""
 NGINX_PID=""
+# Every webhook started ("PID LAUNCHER_PID"), so bench_cleanup stops them all.
+STARTED_WEBHOOKS=()
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -31,7 +33,8 @@ bench_init() {
 
 bench_cleanup() {
   local status=$?
-  stop_webhook
+  local started
+  for started in "${STARTED_WEBHOOKS[@]}"; do stop_webhook $started; done
   stop_nginx
   if [ -n "$WORK" ] && [ "${BENCH_KEEP:-0}" != 1 ]; then rm -rf "$WORK"; fi
   return $status
@@ -82,41 +85,53 @@ free_port() {
   $PYTHON -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# start_webhook SERVICE_ACCOUNTS [EXTRA FLAGS...]: sets WEBHOOK_PID, WEBHOOK_PORT, METRICS_PORT, READY_MS.
+# start_webhook NAME SERVICE_ACCOUNTS [EXTRA FLAGS...]: sets WEBHOOK_PID, LAUNCHER_PID, WEBHOOK_PORT, METRICS_PORT,
+# READY_MS. Its standard output and error go into a pipe the launcher reads, as a container runtime does;
+# the first MiB is kept in $WORK/NAME.log. The logging flags are the caller's (the default is info, text).
 start_webhook() {
-  local accounts=$1
-  shift
+  local name=$1 accounts=$2
+  shift 2
   WEBHOOK_PORT=$(free_port)
   METRICS_PORT=$(free_port)
   while [ "$METRICS_PORT" = "$WEBHOOK_PORT" ]; do METRICS_PORT=$(free_port); done
-  local info="$WORK/webhook.info"
+  local info="$WORK/$name.info"
   rm -f "$info"
   $PYTHON "$BENCH_DIR/lib/launch.py" --ready-url "http://127.0.0.1:$METRICS_PORT/readyz" \
-    --info "$info" --log "$WORK/webhook.log" --timeout "$READY_TIMEOUT" -- \
+    --info "$info" --log "$WORK/$name.log" --timeout "$READY_TIMEOUT" -- \
     "$WEBHOOK_BIN" serve --cert "$CERT" --key "$KEY" --bind-address 127.0.0.1 \
     --port "$WEBHOOK_PORT" --metrics-port "$METRICS_PORT" --service-accounts "$accounts" \
-    --shutdown-delay 0s --log-level warning "$@" &
+    --shutdown-delay 0s "$@" &
   LAUNCHER_PID=$!
-  wait_for_file "$info" $((READY_TIMEOUT + 10)) || die "the webhook launcher wrote nothing (see $WORK/webhook.log)"
+  wait_for_file "$info" $((READY_TIMEOUT + 10)) || die "the webhook launcher wrote nothing (see $WORK/$name.log)"
   local first rest
   read -r first rest <"$info"
   if [ "$first" = failed ]; then
-    tail -n 20 "$WORK/webhook.log" >&2
+    tail -n 20 "$WORK/$name.log" >&2
     LAUNCHER_PID=""
     die "webhook: $rest"
   fi
   WEBHOOK_PID=$first
   READY_MS=$rest
+  STARTED_WEBHOOKS+=("$WEBHOOK_PID $LAUNCHER_PID")
 }
 
+# stop_webhook [PID LAUNCHER_PID]: stops that webhook (default: the one started last).
 stop_webhook() {
-  if [ -n "$WEBHOOK_PID" ] && kill -0 "$WEBHOOK_PID" 2>/dev/null; then
-    kill -TERM "$WEBHOOK_PID" 2>/dev/null || true
-    wait_for_exit "$WEBHOOK_PID" 15 || kill -KILL "$WEBHOOK_PID" 2>/dev/null || true
+  local pid=${1:-$WEBHOOK_PID} launcher=${2:-$LAUNCHER_PID}
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    wait_for_exit "$pid" 15 || kill -KILL "$pid" 2>/dev/null || true
   fi
-  if [ -n "$LAUNCHER_PID" ]; then wait "$LAUNCHER_PID" 2>/dev/null || true; fi
-  WEBHOOK_PID=""
-  LAUNCHER_PID=""
+  if [ -n "$launcher" ]; then wait "$launcher" 2>/dev/null || true; fi
+  if [ "$pid" = "$WEBHOOK_PID" ]; then
+    WEBHOOK_PID=""
+    LAUNCHER_PID=""
+  fi
+}
+
+# A counter's value from a webhook's /metrics (0 when absent): metric_value METRICS_PORT NAME.
+metric_value() {
+  curl -sS --max-time 5 "http://127.0.0.1:$1/metrics" | awk -v name="$2" '$1 == name { print $2; found = 1 } END { if (!found) print 0 }'
 }
 
 # start_nginx ANSWER_FILE [read-body]: serves ANSWER_FILE at /mutate; sets NGINX_PORT, NGINX_PID.
@@ -206,20 +221,24 @@ cpu_ticks() {
 nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" 2>/dev/null); }
 
 # run_h2load LABEL EXTRA-JSON URL BODY PIDS H2LOAD-FLAGS...: one bounded h2load run; appends a JSON
-# line (throughput, latency percentiles, server CPU per request, RSS of PIDS right after the run,
-# EXTRA-JSON's fields) to $RESULTS.
+# line (throughput, latency percentiles, server CPU per request, RSS of PIDS right after the run, the
+# 1-minute load average at its start, the commit, EXTRA-JSON's fields) to $RESULTS. With H2LOAD_STEADY_AFTER=S
+# the latency percentiles count only requests started S seconds or more after the first one.
 run_h2load() {
   local label=$1 extra=$2 url=$3 body=$4 pids=$5
   shift 5
   local out="$WORK/h2load.out" requests_log="$WORK/h2load.log"
   local before after
   rm -f "$requests_log"  # h2load appends
+  local load
+  load=$(cut -d' ' -f1 /proc/loadavg)
   before=$(cpu_ticks $pids)
   timeout 300 h2load "$@" -d "$body" -H 'Content-Type: application/json' -H 'Accept: application/json, */*' \
     --log-file="$requests_log" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "h2load failed ($label)"; }
   after=$(cpu_ticks $pids)
   $RESULTS_PY record --label "$label" --extra "$extra" --h2load-output "$out" --h2load-log "$requests_log" \
-    --cpu-ticks $((after - before)) --ticks-per-second "$(getconf CLK_TCK)" --rss-pids "$pids" >>"$RESULTS" \
+    --cpu-ticks $((after - before)) --ticks-per-second "$(getconf CLK_TCK)" --rss-pids "$pids" \
+    --steady-after "${H2LOAD_STEADY_AFTER:-0}" --loadavg "$load" --commit "$COMMIT" >>"$RESULTS" \
     || { cat "$out" >&2; die "h2load run $label did not succeed"; }
 }
 
@@ -232,7 +251,7 @@ describe_machine() {
   echo "swift: $("$SWIFT" --version 2>/dev/null | head -n 1)"
   echo "nginx: $("$(nginx_bin)" -v 2>&1 | sed 's/.*: //'), h2load: $(h2load --version 2>/dev/null | head -n 1)"
   echo "openssl: $(openssl version)"
-  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- Sources 2>/dev/null || echo ' (Sources modified)')"
+  echo "commit: $COMMIT"
 }
 
 # The set-up both benchmarks share: work folder, tools, release build, certificate, an empty results file
@@ -242,6 +261,7 @@ bench_prepare() {
     ensure_tools
     build_release
     make_certs
+    COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- Sources 2>/dev/null || echo '+modified')"
     RESULTS="$WORK/results.jsonl"
     : >"$RESULTS"
     log "machine:"

@@ -8,6 +8,10 @@ exits or the deadline passes first, FILE gets "failed REASON". The launcher then
 server to exit (forwarding SIGTERM/SIGINT to it) and exits with its status, so the caller stops
 the server by its PID and nothing is left behind. Polling is every millisecond, so READY_MS is
 precise to about 1 ms and includes everything from exec to the first 200.
+
+The server's standard output and error go into a pipe this launcher reads all the time, as a container
+runtime does (a benchmark at info level writes megabytes a second): the first MiB goes to the log FILE,
+the rest is counted, and a last line says how much was read.
 """
 import argparse
 import http.client
@@ -15,6 +19,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -38,6 +43,24 @@ def ready(url):
         connection.close()
 
 
+KEEP_BYTES = 1 << 20
+
+
+def drain(pipe, log):
+    """Reads the server's output until it closes; keeps the first KEEP_BYTES in `log`."""
+    total = 0
+    while True:
+        chunk = pipe.read1(1 << 16)
+        if not chunk:
+            break
+        if total < KEEP_BYTES:
+            log.write(chunk[:KEEP_BYTES - total])
+            log.flush()
+        total += len(chunk)
+    log.write(b"launch.py: read %d bytes of output, kept the first %d\n" % (total, min(total, KEEP_BYTES)))
+    log.flush()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--ready-url", required=True)
@@ -50,15 +73,18 @@ def main():
     if not command:
         parser.error("missing COMMAND after --")
 
-    with open(args.log, "ab") as log:
-        start = time.monotonic()
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    log = open(args.log, "ab")
+    start = time.monotonic()
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    reader = threading.Thread(target=drain, args=(server.stdout, log), daemon=True)
+    reader.start()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda number, _frame: server.send_signal(number))
 
     deadline = start + args.timeout
     while True:
         if server.poll() is not None:
+            reader.join(timeout=10)
             write_info(args.info, f"failed exited with status {server.returncode} before it was ready")
             return 1
         if ready(args.ready_url):
@@ -70,7 +96,9 @@ def main():
             server.wait()
             return 1
         time.sleep(0.001)
-    return server.wait()
+    status = server.wait()
+    reader.join(timeout=10)
+    return status
 
 
 if __name__ == "__main__":
