@@ -14,4 +14,5 @@ def test_profile_created_trust_then_annotation(cluster):
     granted = cluster.events("TrustGranted")
     assert [(e["regarding"]["kind"], e["regarding"]["name"], e["type"]) for e in granted] == [("Profile", "alice", "Normal")]
     assert "now trusts system:serviceaccount:alice:default-editor" in granted[0]["note"]
-    assert "trust policy updated" in controller.logs()
+    # Log lines reach the file within the log writer's flush interval.
+    controller.wait_for(lambda: "trust policy updated" in controller.logs() and "added=" in controller.logs(), "the change's log line")
