@@ -77,7 +77,9 @@ struct TrustControllerCommand: ParsableCommand {
             throw ValidationError("--log-level \(logLevel): use one of trace, debug, info, notice, warning, error, critical")
         }
         let signals = SignalWaiter()  // before any thread starts, so every thread inherits the mask
-        LoggingSetup.bootstrap(format: logFormat, level: level)
+        let logWriter = LoggingSetup.bootstrap(format: logFormat, level: level)
+        // Every line logged reaches standard error before the exit, also when starting fails.
+        defer { logWriter.finish(timeout: .seconds(5)) }
         let patterns = try allowedRoles.flatMap { $0.split(separator: ",") }.map { text throws(ValidationError) in
             do { return try RolePattern(String(text)) } catch { throw ValidationError("--allowed-roles: \(error)") }
         }
