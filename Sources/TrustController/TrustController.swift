@@ -73,6 +73,8 @@ public final class TrustController: Sendable {
         let started = DetachedThread.start { [logger] in
             defer { loopFinished.stop() }
             var nextResync = ContinuousClock.now + resync
+            // Failed reconciles (IAM throttling past its retries, a ServiceAccount conflict) are retried soon, backing off.
+            var backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(60))
             while !stop.isStopped {
                 if ContinuousClock.now >= nextResync { dirty.mark() }
                 let synced = watchLoops.allSatisfy(\.hasSynced)
@@ -81,11 +83,12 @@ public final class TrustController: Sendable {
                     do throws(TrustReconciler.Incomplete) {
                         try reconciler.reconcile(mayWrite: election.mayWrite)
                         metrics.reconciled(.success, unixTime: WallClock.unixTime())
+                        backoff.reset()
                     } catch {
                         metrics.reconciled(.failed, unixTime: WallClock.unixTime())
                         logger.warning("reconcile incomplete; retrying", metadata: ["problems": "\(error.problems)"])
-                        // Retried after a pause (IAM throttling, a 409 on a ServiceAccount): level-based, nothing is lost.
-                        if !stop.pause(for: .seconds(1)) { return }
+                        // Level-based: the retry recomputes everything from the current state, nothing is lost.
+                        if !stop.pause(for: backoff.nextDelay()) { return }
                         dirty.mark()
                     }
                 } else if !election.mayWrite() {

@@ -77,8 +77,14 @@ final class TrustReconciler: Sendable {
             do {
                 documents[role.text] = try reconcile(role, trust: trust, mayWrite: mayWrite)
             } catch {
-                problems.append("\(role.text): \(error)")
-                logger.error("role not reconciled", metadata: ["role": "\(role.text)", "error": "\(error)"])
+                if case .read(.noSuchRole) = error {
+                    // A warning, not a failure: nothing to retry until someone creates the role (the resync sees it).
+                    if trust == nil { continue }
+                    logger.warning("role does not exist", metadata: ["role": "\(role.text)"])
+                } else {
+                    problems.append("\(role.text): \(error)")
+                    logger.error("role not reconciled", metadata: ["role": "\(role.text)", "error": "\(error)"])
+                }
                 for request in trust?.requests ?? [] {
                     events.record(.roleUnavailable(request, role: role.text, problem: error.description))
                 }
