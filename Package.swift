@@ -1,5 +1,5 @@
 // swift-tools-version:6.2
-// The dependency arrows point one way (Locking and FileSystem, small system helpers, sit under everything):
+// The dependency arrows point one way (Locking <- FileSystem, small system helpers, sit under everything):
 //   JSONCore <- PodIdentity (pure mutation logic) <- Admission (codec)
 //   TLSSupport (the one OpenSSL layer) <- HTTPClient (outbound HTTP/1.1) <- KubernetesClient (config, list/watch)
 //   TLSSupport <- HTTPServer (inbound HTTP/1.1 + HTTP/2);  TLSSupport, JSONCore <- IRSAToolkit
@@ -39,7 +39,7 @@ let package = Package(
         // A pthread-backed lock that ThreadSanitizer understands (see Locked.swift).
         .target(name: "Locking", swiftSettings: swiftSettings),
         // POSIX file reading shared by every module that reads configuration (no Foundation).
-        .target(name: "FileSystem", swiftSettings: swiftSettings),
+        .target(name: "FileSystem", dependencies: ["Locking"], swiftSettings: swiftSettings),
 
         // Pure logic: no I/O.
         .target(name: "JSONCore", swiftSettings: swiftSettings),
@@ -147,6 +147,12 @@ let package = Package(
         .testTarget(name: "TrustReconciliationTests", dependencies: ["TrustReconciliation", "JSONCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustControllerTests", dependencies: ["TrustController", "TrustReconciliation", "JSONCore"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "WebhookServiceTests", dependencies: ["WebhookService"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebhookServiceTests",
+            dependencies: [
+                "WebhookService", "Admission", "PodIdentity", "JSONCore", "HTTPServer", "ServiceAccountSources",
+                "KubernetesClient", "Locking", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
     ]
 )

@@ -1,16 +1,22 @@
-"""Shared fixtures for the integration tests: the built binary, certificates and free ports."""
+"""Shared fixtures for the integration tests: the built binary, certificates, the webhook process, helm.
+Shared plain helpers live in tests/helpers/ (`from helpers.admission import review`); no test module imports
+another."""
+import itertools
 import os
+import re
 import socket
 import ssl
 import subprocess
 import pathlib
-import sys
+import time
 
 import pytest
+import yaml
+
+from helpers import get_helm
+from helpers.chart import TIMEOUT
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-# Shared test helpers (fake servers, tool installers) live in tests/helpers, importable from every test module.
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "helpers"))
 
 
 @pytest.fixture(scope="session")
@@ -29,16 +35,9 @@ def certs(tmp_path_factory):
     return out
 
 
-@pytest.fixture
-def fake_api(certs):
-    """The fake Kubernetes API server (tests/helpers/fake_apiserver.py) on 127.0.0.1, with its default token."""
-    from fake_apiserver import FakeAPIServer
-    server = FakeAPIServer(str(certs / "tls.crt"), str(certs / "tls.key")).start()
-    yield server
-    server.stop()
-
-
 def free_port():
+    """A port that was free a moment ago. Only for servers that cannot bind port 0 and say which port they got
+    (the webhook can: WebhookProcess reads its bound ports from its log)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -67,19 +66,28 @@ class WebhookEndpoints:
             return None
 
 
+# "server listening address=127.0.0.1:43117 ... tls=true" (text) or "address":"127.0.0.1:43117",..."tls":"true" (json).
+LISTENING = re.compile(r'server listening.*?address"?[=:]"?(\S+?):(\d+)"?[\s,].*?tls"?[=:]"?(true|false)')
+_log_numbers = itertools.count()
+
+
 class WebhookProcess(WebhookEndpoints):
-    """The real `webhook serve` binary on 127.0.0.1, its logs captured to a file."""
+    """The real `webhook serve` binary on 127.0.0.1, its logs captured to a file. It binds port 0 for both
+    listeners (unless args say otherwise); `port` and `metrics_port` are read from its "server listening" lines."""
 
     def __init__(self, binary, certs, args, tmp_path, wait_ready=True, env=None):
-        self.port = free_port()
-        self.metrics_port = free_port()
-        self.log_path = tmp_path / ("webhook-%d.log" % self.port)
+        self.log_path = tmp_path / ("webhook-%d.log" % next(_log_numbers))
         self.ca = str(certs / "ca.crt")
         self.ssl_context = ssl.create_default_context(cafile=self.ca)
+        self._ports = {}
         cmd = [binary, "serve",
                "--cert", str(certs / "tls.crt"), "--key", str(certs / "tls.key"),
-               "--bind-address", "127.0.0.1", "--port", str(self.port),
-               "--metrics-port", str(self.metrics_port)] + list(args)
+               "--bind-address", "127.0.0.1"]
+        if not any(a == "--port" or a.startswith("--port=") for a in args):
+            cmd += ["--port", "0"]
+        if not any(a == "--metrics-port" or a.startswith("--metrics-port=") for a in args):
+            cmd += ["--metrics-port", "0"]
+        cmd += list(args)
         if "--shutdown-delay" not in args:
             cmd += ["--shutdown-delay", "0s"]  # tests that measure the drain set their own
         self._log = open(self.log_path, "wb")
@@ -87,9 +95,32 @@ class WebhookProcess(WebhookEndpoints):
         if wait_ready:
             self.wait_for(lambda: self.readyz() == 200, "the webhook to become ready")
 
+    @property
+    def port(self):
+        """The TLS listener's bound port (waits for the webhook to log it)."""
+        return self._bound_port(tls=True)
+
+    @property
+    def metrics_port(self):
+        """The plain-HTTP listener's bound port (waits for the webhook to log it)."""
+        return self._bound_port(tls=False)
+
+    def _bound_port(self, tls, timeout=20.0):
+        deadline = time.monotonic() + timeout
+        while tls not in self._ports:
+            for match in LISTENING.finditer(self.logs()):
+                self._ports[match.group(3) == "true"] = int(match.group(2))
+            if tls in self._ports:
+                break
+            if self.proc.poll() is not None:
+                pytest.fail("webhook exited (%s) before listening:\n%s" % (self.proc.returncode, self.logs()))
+            if time.monotonic() > deadline:
+                pytest.fail("timed out after %.0fs waiting for the webhook to listen:\n%s" % (timeout, self.logs()))
+            time.sleep(0.02)
+        return self._ports[tls]
+
     def wait_for(self, predicate, what, timeout=20.0):
         """Polls `predicate` until true; fails with the server's log when it does not happen in time."""
-        import time
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -100,7 +131,8 @@ class WebhookProcess(WebhookEndpoints):
         pytest.fail("timed out after %.0fs waiting for %s:\n%s" % (timeout, what, self.logs()))
 
     def logs(self):
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(errors="replace")
 
     def stop(self, sig=None, timeout=30):
@@ -129,3 +161,32 @@ def start_webhook(webhook_bin, certs, tmp_path):
     yield start
     for process in started:
         process.stop()
+
+
+@pytest.fixture(scope="session")
+def helm(tmp_path_factory):
+    """`helm` (installed on first use) in private HELM_* homes, never against a real cluster."""
+    try:
+        binary = get_helm.ensure_helm()
+    except get_helm.HelmInstallError as error:
+        pytest.fail("cannot install helm: %s" % error)
+    home = tmp_path_factory.mktemp("helm-home")
+    env = dict(os.environ)
+    for name in ("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"):
+        env[name] = str(home / name.lower())
+    env["KUBECONFIG"] = str(home / "no-cluster")  # never a real cluster
+
+    def run(*args, values=None, check=True):
+        command = [str(binary), *args]
+        if values is not None:
+            path = home / ("values-%d.yaml" % len(list(home.glob("values-*.yaml"))))
+            path.write_text(yaml.safe_dump(values))
+            command += ["--values", str(path)]
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=TIMEOUT)
+        if check and result.returncode != 0:
+            pytest.fail("%s failed (%d):\n%s" % (" ".join(args[:2]), result.returncode, result.stderr))
+        return result
+
+    run.env = env
+    run.binary = binary
+    return run

@@ -34,7 +34,7 @@ def dry_run(webhook_bin, env):
 
 @pytest.fixture()
 def checked_moto(tmp_path):
-    server = MotoServer(free_port(), tmp_path / "moto.log")
+    server = MotoServer(0, tmp_path / "moto.log")
     try:
         server.key = server.enable_signature_checks()
         yield server
@@ -65,7 +65,7 @@ def test_environment_wins_over_the_profile(webhook_bin, checked_moto, tmp_path):
 
 def test_role_arn_with_source_profile_assumes_the_role_through_sts(webhook_bin, tmp_path):
     # moto's policy evaluation denies sts:AssumeRole even to an Allow-* user once checks are on: a moto without checks.
-    server = MotoServer(free_port(), tmp_path / "moto.log")
+    server = MotoServer(0, tmp_path / "moto.log")
     try:
         iam = server.client("iam", region="us-west-2")
         role_arn = iam.create_role(RoleName="deployer", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
@@ -121,7 +121,7 @@ def test_temporary_credentials_are_cached_and_refreshed_ahead_of_expiry(webhook_
 
 def test_web_identity_through_motos_sts(webhook_bin, tmp_path):
     # moto cannot check signatures and accept unsigned AssumeRoleWithWebIdentity at once: a moto without checks.
-    server = MotoServer(free_port(), tmp_path / "moto.log")
+    server = MotoServer(0, tmp_path / "moto.log")
     try:
         token = tmp_path / "token"
         token.write_text("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6YTpiIn0.c2ln\n")

@@ -3,7 +3,6 @@ Kubernetes 1.30 and 1.35 schemas, assert each deployment requirement on the rend
 binary's `serve --dry-run` accepts exactly the arguments the chart renders."""
 import base64
 import json
-import os
 import pathlib
 import re
 import subprocess
@@ -14,18 +13,14 @@ import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-import get_helm  # noqa: E402
-from helm_lookup_apiserver import HelmLookupAPIServer  # noqa: E402
+from helpers.chart import APP_VERSION, CHART, NAMESPACE, RELEASE, TIMEOUT, container, find, render
+from helpers.fake_kube_api import FakeKubeAPI
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CHART = ROOT / "charts" / "pod-identity-webhook"
-RELEASE = "rel"
-NAMESPACE = "piw"
 FULLNAME = "rel-pod-identity-webhook"
 KUBE_VERSIONS = ["1.30.0", "1.35.0"]
 # Kinds whose CRD schemas kubernetes-validate does not bundle; they are asserted on by hand below.
 CRD_GROUPS = ("cert-manager.io/", "monitoring.coreos.com/")
-TIMEOUT = 120
 
 
 def ca_pem(certs):
@@ -117,54 +112,8 @@ FLAGS_ONLY_THROUGH_EXTRA_ARGS = {
 # helm, run in private HELM_* homes
 
 
-@pytest.fixture(scope="module")
-def helm(tmp_path_factory):
-    try:
-        binary = get_helm.ensure_helm()
-    except get_helm.HelmInstallError as error:
-        pytest.fail("cannot install helm: %s" % error)
-    home = tmp_path_factory.mktemp("helm-home")
-    env = dict(os.environ)
-    for name in ("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"):
-        env[name] = str(home / name.lower())
-    env["KUBECONFIG"] = str(home / "no-cluster")  # never a real cluster
-
-    def run(*args, values=None, check=True):
-        command = [str(binary), *args]
-        if values is not None:
-            path = home / ("values-%d.yaml" % len(list(home.glob("values-*.yaml"))))
-            path.write_text(yaml.safe_dump(values))
-            command += ["--values", str(path)]
-        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=TIMEOUT)
-        if check and result.returncode != 0:
-            pytest.fail("%s failed (%d):\n%s" % (" ".join(args[:2]), result.returncode, result.stderr))
-        return result
-
-    run.env = env
-    run.binary = binary
-    return run
-
-
-def render(helm, values, kube_version="1.30.0"):
-    out = helm("template", RELEASE, str(CHART), "--namespace", NAMESPACE, "--kube-version", kube_version,
-               values=values).stdout
-    return [doc for doc in yaml.safe_load_all(out) if doc]
-
-
-def find(objects, kind, name=None):
-    found = [o for o in objects if o["kind"] == kind and (name is None or o["metadata"]["name"] == name)]
-    assert len(found) == 1, "expected one %s %s, found %d" % (kind, name or "", len(found))
-    return found[0]
-
-
 def kinds(objects):
     return sorted(o["kind"] for o in objects)
-
-
-def container(objects):
-    pod = find(objects, "Deployment")["spec"]["template"]["spec"]
-    assert len(pod["containers"]) == 1
-    return pod["containers"][0]
 
 
 def args_of(objects):
@@ -561,7 +510,7 @@ def as_installed(obj):
 
 
 def test_self_signed_certificate_is_kept_across_upgrades(helm, tmp_path):
-    with HelmLookupAPIServer() as api:
+    with FakeKubeAPI() as api:
         first = render_against(helm, api, tmp_path)
         secret = find(first, "Secret", FULLNAME + "-tls")
         assert ("GET", api.path_of(secret)) in api.requests  # the chart looked for an existing one
@@ -575,7 +524,7 @@ def test_self_signed_certificate_is_kept_across_upgrades(helm, tmp_path):
 
 
 def test_incomplete_self_signed_secret_is_replaced(helm, tmp_path):
-    with HelmLookupAPIServer() as api:
+    with FakeKubeAPI() as api:
         secret = find(render(helm, {}), "Secret", FULLNAME + "-tls")
         broken = as_installed(secret)
         del broken["data"]["tls.key"]
@@ -705,7 +654,6 @@ def test_binary_reads_each_rendered_value_as_meant(rendered, webhook_bin):
     assert not wrong, "effective value != chart value: %s" % wrong
 
 
-APP_VERSION = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
 DIGEST = "sha256:" + "ab" * 32
 
 

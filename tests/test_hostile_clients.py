@@ -23,7 +23,7 @@ import pytest
 from raw_h2 import (ACK, CANCEL, CONTINUATION, DATA, END_HEADERS, END_STREAM, ENHANCE_YOUR_CALM, GOAWAY, H2, HEADERS,
                     PREFACE, PRIORITY, RST_STREAM, SETTINGS, SETTINGS_HEADER_TABLE_SIZE, SETTINGS_INITIAL_WINDOW_SIZE,
                     frame, tls_socket)
-from test_serve_admission import SERVICE_ACCOUNTS, review
+from helpers.admission import SERVICE_ACCOUNTS, review
 
 HEADER_TIMEOUT = 2.0          # --read-header-timeout for every server here
 CUT_OFF_BOUND = 10.0          # generous: the timeout plus the server's timer tick plus a loaded machine

@@ -25,9 +25,9 @@ import pytest
 
 from conftest import ROOT, WebhookEndpoints, free_port
 from fake_apiserver import FakeAPIServer
-from test_chart import APP_VERSION, NAMESPACE as RELEASE_NAMESPACE, container, find, helm, render  # noqa: F401
-from test_kube_source import review
-from test_serve_lifecycle import der, make_certs, serving_certificate
+from helpers.chart import APP_VERSION, NAMESPACE as RELEASE_NAMESPACE, container, find, render
+from helpers.admission import review
+from helpers.certificates import der, make_certs, serving_certificate
 
 ENGINE = str(ROOT / "scripts" / "container-engine")
 RELEASE_BIN = pathlib.Path(os.environ.get("WEBHOOK_RELEASE_BIN", ROOT / ".build-image" / "webhook"))
@@ -274,7 +274,7 @@ class ImageWebhook(WebhookEndpoints):
     def mutate(self, http2):
         """POSTs an AdmissionReview for a pod of the annotated ServiceAccount, verifying TLS with the mounted CA;
         returns (HTTP version, the pod after the patch)."""
-        body = review(NAMESPACE, ACCOUNT)
+        body = review(sa=ACCOUNT, namespace=NAMESPACE)
         with httpx.Client(http1=not http2, http2=http2, timeout=15,
                           verify=ssl.create_default_context(cafile=self.volume.ca)) as client:
             response = client.post(self.url + "/mutate", json=body)

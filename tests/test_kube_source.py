@@ -1,5 +1,5 @@
 """`webhook serve` with ServiceAccounts from the Kubernetes API: the real binary against a fake API server
-(tests/helpers/fake_apiserver.py) over HTTPS with real list/watch semantics, through a generated kubeconfig."""
+(tests/fake_apiserver.py) over HTTPS with real list/watch semantics, through a generated kubeconfig."""
 import base64
 import os
 import json
@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from fake_apiserver import write_kubeconfig
+from fake_apiserver import FakeAPIServer, write_kubeconfig
+from helpers.admission import review
 
 PREFIX = "eks.amazonaws.com"
 TOKEN = "good-token"
@@ -23,8 +24,10 @@ def role(name):
 
 
 @pytest.fixture
-def api(fake_api):
-    return fake_api
+def api(certs):
+    server = FakeAPIServer(str(certs / "tls.crt"), str(certs / "tls.key"), token=TOKEN).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -39,19 +42,10 @@ def serve(start_webhook, kubeconfig):
     return start
 
 
-def review(namespace, sa, uid="uid-1"):
-    pod = {"apiVersion": "v1", "kind": "Pod",
-           "metadata": {"name": "pod-" + uid, "namespace": namespace},
-           "spec": {"serviceAccountName": sa, "containers": [{"name": "app", "image": "busybox"}]}}
-    return {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-            "request": {"uid": uid, "namespace": namespace, "operation": "CREATE",
-                        "kind": {"group": "", "version": "v1", "kind": "Pod"}, "object": pod}}
-
-
 def injected_role(webhook, namespace, sa, uid="uid-1"):
     """The AWS_ROLE_ARN the webhook injects into a new pod of `namespace/sa`, or None when it does not mutate."""
     with httpx.Client(verify=ssl.create_default_context(cafile=webhook.ca), timeout=15) as c:
-        r = c.post(webhook.url + "/mutate", json=review(namespace, sa, uid))
+        r = c.post(webhook.url + "/mutate", json=review(sa=sa, namespace=namespace, uid=uid))
     assert r.status_code == 200, r.text
     response = r.json()["response"]
     assert response["allowed"] is True

@@ -11,8 +11,6 @@ import pathlib
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
 import boto3
 import jwt
@@ -20,8 +18,8 @@ import pytest
 import yaml
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from conftest import free_port  # noqa: E402
-from credentials_endpoint import CredentialsEndpoint  # noqa: E402
+from helpers.credentials_endpoint import CredentialsEndpoint
+from helpers.moto_server import MotoServer
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-west-2"
@@ -32,31 +30,11 @@ SDK_TIMEOUT = 90  # seconds per SDK run; a broken chain fails well before
 
 
 @pytest.fixture(scope="module")
-def moto_sts():
-    """A moto server (STS) on 127.0.0.1; its URL goes into AWS_ENDPOINT_URL_STS."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = "http://127.0.0.1:%d" % port
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            pytest.fail("moto server exited with %s" % process.returncode)
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=2).close()
-            break
-        except (urllib.error.URLError, OSError):
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("moto server did not answer on %s within 30s" % url)
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def moto_sts(tmp_path_factory):
+    """A moto server (STS) on 127.0.0.1, port 0; its URL goes into AWS_ENDPOINT_URL_STS."""
+    server = MotoServer(0, tmp_path_factory.mktemp("moto") / "moto.log")
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import threading
@@ -12,28 +11,8 @@ import time
 import httpx
 import pytest
 
-from conftest import ROOT
-from test_serve_admission import SERVICE_ACCOUNTS, review
-
-
-def make_certs(directory):
-    directory.mkdir(parents=True, exist_ok=True)
-    subprocess.run([str(ROOT / "certs" / "generate.sh"), str(directory)], check=True, capture_output=True)
-    return directory
-
-
-def serving_certificate(port):
-    """The DER certificate a fresh TLS handshake presents."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
-        with context.wrap_socket(raw, server_hostname="localhost") as tls:
-            return tls.getpeercert(binary_form=True)
-
-
-def der(pem_path):
-    return ssl.PEM_cert_to_DER_cert(open(pem_path).read())
+from helpers.certificates import der, make_certs, serving_certificate
+from helpers.admission import SERVICE_ACCOUNTS, review
 
 
 class Load:

@@ -16,7 +16,7 @@ import pytest
 
 from raw_h2 import (ACK, CANCEL, CONTINUATION, END_HEADERS, END_STREAM, ENHANCE_YOUR_CALM, GOAWAY, H2, HEADERS,
                     NO_ERROR, PING, PROTOCOL_ERROR, REFUSED_STREAM, RST_STREAM, SETTINGS, frame, tls_socket)
-from test_serve_admission import SERVICE_ACCOUNTS
+from helpers.admission import SERVICE_ACCOUNTS
 
 
 

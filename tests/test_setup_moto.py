@@ -7,9 +7,7 @@ import sys
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "helpers"))
-from conftest import free_port  # noqa: E402
-from moto_server import MotoServer  # noqa: E402
+from helpers.moto_server import MotoServer
 
 ISSUER = "https://oidc.example.com/id/C1"
 PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/C1"
@@ -17,7 +15,7 @@ PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/C1"
 
 @pytest.fixture()
 def moto(tmp_path):
-    server = MotoServer(free_port(), tmp_path / "moto.log")
+    server = MotoServer(0, tmp_path / "moto.log")
     try:
         key_id, secret = server.enable_signature_checks()
         server.key = (key_id, secret)

@@ -1,5 +1,6 @@
 import AWSCore
 import HTTPClient
+import Locking
 import Glibc
 
 /// Signs and sends requests to AWS through the project's HTTP client, retrying what `RetryPolicy`
@@ -67,15 +68,8 @@ public final class AWSRequestSender: Sendable {
             }
             let wait = Duration.milliseconds(retry.delayMilliseconds(afterAttempt: attempt, unitRandom: Double.random(in: 0..<1)))
             guard ContinuousClock.now + wait < deadline else { throw failure(.deadline(attempts: attempt, last: last)) }
-            Self.sleep(wait)
+            DetachedThread.sleep(wait)
         }
-    }
-
-    static func sleep(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        var remaining = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        var request = remaining
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
     }
 
     /// Code, message and request id from a Query-protocol `ErrorResponse` or an S3 `Error`, else the status.

@@ -1,4 +1,5 @@
 import Glibc
+import Locking
 
 /// Why a file or folder could not be read: the path and the system's reason (never the content).
 public struct FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -25,11 +26,10 @@ public enum FileSystem {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileReadError(path: path, reason: systemError())
+            let count = chunk.withUnsafeMutableBytes { raw in
+                SystemError.retryingOnInterrupt { Glibc.read(fd, raw.baseAddress, raw.count) }
             }
+            if count < 0 { throw FileReadError(path: path, reason: systemError()) }
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<count])
             if bytes.count > maxBytes { throw FileReadError(path: path, reason: "larger than \(maxBytes) bytes") }
@@ -63,7 +63,7 @@ public enum FileSystem {
         return names.sorted()
     }
 
-    private static func systemError() -> String { String(cString: strerror(errno)) }
+    private static func systemError() -> String { SystemError.describe(errno) }
 }
 
 /// What changes when a file is rewritten, replaced or swapped behind a symbolic link: comparing

@@ -63,17 +63,18 @@ final class TCPSocket: ByteStream {
             if left <= .zero { throw HTTPClientError(target: target, .timeout(operation)) }
             let slice = min(left, StopSignal.pollSlice)
             var descriptor = pollfd(fd: fd, events: events, revents: 0)
-            let ready = poll(&descriptor, 1, Int32(slice.roundedUpMilliseconds))
+            let ready = SystemError.retryingOnInterrupt { poll(&descriptor, 1, Int32(slice.roundedUpMilliseconds)) }
             if ready > 0 { return }
-            if ready < 0 && errno != EINTR { throw HTTPClientError(target: target, .connection("poll failed: \(SystemError.describe(errno))")) }
+            if ready < 0 { throw HTTPClientError(target: target, .connection("poll failed: \(SystemError.describe(errno))")) }
         }
     }
 
     func read(into buffer: inout [UInt8], deadline: ContinuousClock.Instant) throws(HTTPClientError) -> Int {
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress, $0.count, 0) }
+            let count = buffer.withUnsafeMutableBytes { raw in
+                SystemError.retryingOnInterrupt { Glibc.recv(fd, raw.baseAddress, raw.count, 0) }
+            }
             if count >= 0 { return count }
-            if errno == EINTR { continue }
             guard errno == EAGAIN || errno == EWOULDBLOCK else {
                 throw HTTPClientError(target: target, .connection("read failed: \(SystemError.describe(errno))"))
             }
@@ -84,9 +85,10 @@ final class TCPSocket: ByteStream {
     func write(_ bytes: [UInt8], deadline: ContinuousClock.Instant) throws(HTTPClientError) {
         var offset = 0
         while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let count = bytes.withUnsafeBytes { raw in
+                SystemError.retryingOnInterrupt { Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL)) }
+            }
             if count > 0 { offset += count; continue }
-            if count < 0 && errno == EINTR { continue }
             guard count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) else {
                 throw HTTPClientError(target: target, .connection("write failed: \(SystemError.describe(errno))"))
             }

@@ -3,6 +3,7 @@ import CWebhookShims
 import Logging
 import TLSSupport
 import Glibc
+import Locking
 
 /// One accepted socket: TLS (or plain), buffered output, timeouts, and the HTTP/1.1 or HTTP/2 exchange on top.
 /// Confined to its event loop's thread (asserted in debug builds); `@unchecked Sendable` only lets response
@@ -207,7 +208,7 @@ final class Connection: @unchecked Sendable {
             loop.updateInterest(self)
         case let code:
             let reason = code == SSL_ERROR_SSL ? OpenSSLErrorQueue.drain()
-                : (errno == 0 ? "connection closed during handshake" : errnoDescription())
+                : (errno == 0 ? "connection closed during handshake" : SystemError.describe(errno))
             context.observer?.tlsHandshakeFailed(reason: reason)
             logger.info("TLS handshake failed", metadata: ["reason": "\(reason)"])
             close(reason: "TLS handshake failed", sendCloseNotify: false)
@@ -265,20 +266,17 @@ final class Connection: @unchecked Sendable {
                     return .wouldBlock
                 case SSL_ERROR_ZERO_RETURN: return .endOfStream
                 case SSL_ERROR_SYSCALL:
-                    return result == 0 || errno == 0 || errno == ECONNRESET ? .endOfStream : .failed(errnoDescription())
+                    return result == 0 || errno == 0 || errno == ECONNRESET ? .endOfStream : .failed(SystemError.describe(errno))
                 default: return .failed(OpenSSLErrorQueue.drain())
                 }
             }
-            while true {
-                let count = read(fd, buffer.baseAddress, capacity)
-                if count > 0 { return .data(count) }
-                if count == 0 { return .endOfStream }
-                switch errno {
-                case EINTR: continue
-                case EAGAIN, EWOULDBLOCK: return .wouldBlock
-                case ECONNRESET: return .endOfStream
-                default: return .failed(errnoDescription())
-                }
+            let count = SystemError.retryingOnInterrupt { read(fd, buffer.baseAddress, capacity) }
+            if count > 0 { return .data(count) }
+            if count == 0 { return .endOfStream }
+            switch errno {
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            case ECONNRESET: return .endOfStream
+            default: return .failed(SystemError.describe(errno))
             }
         }
     }
@@ -349,16 +347,13 @@ final class Connection: @unchecked Sendable {
                 return -1
             }
         }
-        while true {
-            let result = write(fd, bytes.baseAddress, bytes.count)
-            if result >= 0 { return result }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return 0
-            default:
-                logger.debug("write failed", metadata: ["error": "\(errnoDescription())"])
-                return -1
-            }
+        let result = SystemError.retryingOnInterrupt { write(fd, bytes.baseAddress, bytes.count) }
+        if result >= 0 { return result }
+        switch errno {
+        case EAGAIN, EWOULDBLOCK: return 0
+        default:
+            logger.debug("write failed", metadata: ["error": "\(SystemError.describe(errno))"])
+            return -1
         }
     }
 
@@ -395,13 +390,14 @@ final class Connection: @unchecked Sendable {
         var discarded = discarded
         defer { if case .lingering = state { state = .lingering(until: until, discarded: discarded) } }
         while true {
-            let count = loop.readBuffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let count = loop.readBuffer.withUnsafeMutableBytes { buffer in
+                SystemError.retryingOnInterrupt { read(fd, buffer.baseAddress, buffer.count) }
+            }
             if count > 0 {
                 discarded += count
                 if discarded > Self.maxLingerDiscard { break }
                 continue
             }
-            if count < 0 && errno == EINTR { continue }
             if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
             break
         }

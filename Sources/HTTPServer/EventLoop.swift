@@ -31,7 +31,7 @@ final class EventLoop: @unchecked Sendable {
     private var connections: [Int32: Connection] = [:]
     private var rerun: [Connection] = []
     private var running = true
-    private var loopThread: pthread_t?
+    private var loopThread: SystemThread?
     private var nextTick: UInt64 = 0
     private var nextCertificateCheck: UInt64 = 0
     /// Scratch space for reads; shared by the loop's connections since reads never overlap.
@@ -49,7 +49,7 @@ final class EventLoop: @unchecked Sendable {
         wakeFD = cws_eventfd_create()
         reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
         guard epollFD >= 0, wakeFD >= 0 else {
-            throw .systemCallFailed(call: "epoll_create1/eventfd", reason: errnoDescription())
+            throw .systemCallFailed(call: "epoll_create1/eventfd", reason: SystemError.describe(errno))
         }
         _ = cws_epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, cws_EPOLLIN(), UInt64(wakeFD))
         _ = cws_epoll_ctl(epollFD, EPOLL_CTL_ADD, listenFD, cws_EPOLLIN(), UInt64(listenFD))
@@ -87,22 +87,15 @@ final class EventLoop: @unchecked Sendable {
     }
 
     func start() throws(ServerError) {
-        let box = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { argument in
-            let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
-            loop.run()
-            return nil
-        }, box)
-        guard result == 0 else {
-            Unmanaged<EventLoop>.fromOpaque(box).release()
-            throw .systemCallFailed(call: "pthread_create", reason: errnoDescription(result))
+        do {
+            loopThread = try SystemThread.start { [self] in run() }
+        } catch {
+            throw .systemCallFailed(call: "pthread_create", reason: SystemError.describe(error.code))
         }
-        loopThread = thread
     }
 
     func join() {
-        if let loopThread { pthread_join(loopThread, nil) }
+        loopThread?.join()
     }
 
     // MARK: Loop
@@ -119,7 +112,7 @@ final class EventLoop: @unchecked Sendable {
             let count = cws_epoll_wait(epollFD, &datas, &flags, Int32(datas.count), timeoutMs)
             if count < 0 && errno != EINTR {
                 context.logger.critical("epoll_wait failed; event loop stops",
-                                        metadata: ["loop": "\(index)", "error": "\(errnoDescription())"])
+                                        metadata: ["loop": "\(index)", "error": "\(SystemError.describe(errno))"])
                 break
             }
             for event in 0..<max(0, Int(count)) {
@@ -200,16 +193,16 @@ final class EventLoop: @unchecked Sendable {
 
     private func acceptConnections() {
         for _ in 0..<Self.acceptBatch {
-            let fd = cws_accept4_nonblocking(listenFD, nil, nil)
+            let fd = SystemError.retryingOnInterrupt { cws_accept4_nonblocking(listenFD, nil, nil) }
             if fd < 0 {
                 switch errno {
                 case EAGAIN, EWOULDBLOCK: return
-                case EINTR, ECONNABORTED, EPROTO: continue
+                case ECONNABORTED, EPROTO: continue
                 case EMFILE, ENFILE:
                     shedWithReserveDescriptor()
                     return
                 default:
-                    context.logger.error("accept failed", metadata: ["loop": "\(index)", "error": "\(errnoDescription())"])
+                    context.logger.error("accept failed", metadata: ["loop": "\(index)", "error": "\(SystemError.describe(errno))"])
                     return
                 }
             }
@@ -247,7 +240,7 @@ final class EventLoop: @unchecked Sendable {
         context.observer?.protocolError(.connectionLimit)
         if reserveFD >= 0 {
             close(reserveFD)
-            let fd = cws_accept4_nonblocking(listenFD, nil, nil)
+            let fd = SystemError.retryingOnInterrupt { cws_accept4_nonblocking(listenFD, nil, nil) }
             if fd >= 0 { close(fd) }
             reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
         }
@@ -255,7 +248,7 @@ final class EventLoop: @unchecked Sendable {
         acceptPaused = true
         _ = cws_epoll_ctl(epollFD, EPOLL_CTL_DEL, listenFD, 0, 0)
         context.logger.error("out of file descriptors; new connections wait until some close",
-                             metadata: ["loop": "\(index)", "error": "\(errnoDescription())"])
+                             metadata: ["loop": "\(index)", "error": "\(SystemError.describe(errno))"])
     }
 
     /// Connections closed since the heap was last trimmed.

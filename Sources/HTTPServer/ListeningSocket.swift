@@ -1,4 +1,5 @@
 import Glibc
+import Locking
 
 /// Non-blocking TCP listeners bound with SO_REUSEPORT, so every event loop accepts on its own socket and
 /// the kernel spreads connections across loops.
@@ -45,7 +46,7 @@ enum ListeningSocket {
         let info = chosen.pointee
         let fd = socket(info.ai_family, info.ai_socktype | Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue),
                         info.ai_protocol)
-        guard fd >= 0 else { throw .bindFailed(address: address, reason: errnoDescription()) }
+        guard fd >= 0 else { throw .bindFailed(address: address, reason: SystemError.describe(errno)) }
         var one: Int32 = 1
         var zero: Int32 = 0
         let size = socklen_t(MemoryLayout<Int32>.size)
@@ -55,7 +56,7 @@ enum ListeningSocket {
             _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &zero, size)
         }
         guard Glibc.bind(fd, info.ai_addr, info.ai_addrlen) == 0, listen(fd, backlog) == 0 else {
-            let reason = errnoDescription()
+            let reason = SystemError.describe(errno)
             close(fd)
             throw .bindFailed(address: address, reason: reason)
         }

@@ -31,4 +31,7 @@ public struct ServerLimits: Sendable {
     public var http2MaxContinuationFrames = 32
 
     public init() {}
+
+    /// The defaults, the one home of these figures (the webhook's configuration and flags refer to them).
+    public static let defaults = ServerLimits()
 }

@@ -7,8 +7,3 @@ func monotonicNanoseconds() -> UInt64 {
     clock_gettime(CLOCK_MONOTONIC, &now)
     return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }
-
-/// `strerror` text for an errno value (`SystemError.describe`, with errno as the default).
-func errnoDescription(_ code: Int32 = errno) -> String {
-    SystemError.describe(code)
-}

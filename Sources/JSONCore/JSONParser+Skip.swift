@@ -17,14 +17,7 @@ extension JSONParser {
     private mutating func skipContainer(open: UInt8) throws(JSONParseError) {
         let isObject = open == UInt8(ascii: "{")
         let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
-        try enterContainer()
-        position += 1
-        skipWhitespace()
-        if peek() == close {
-            position += 1
-            depth -= 1
-            return
-        }
+        guard try openContainer(closedBy: close) else { return }
         while true {
             skipWhitespace()
             if isObject {
@@ -37,16 +30,10 @@ extension JSONParser {
             }
             // Strings are most of what is skipped: no detour through skipValue for them.
             if peek() == UInt8(ascii: "\"") { try skipString() } else { try skipValue() }
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case close?:
-                position += 1
-                depth -= 1
-                return
-            case nil: throw error(isObject ? "unexpected end of input in object" : "unexpected end of input in array")
-            default: throw error(isObject ? "expected ',' or '}' after object member" : "expected ',' or ']' after array element")
-            }
+            let more = try continueContainer(
+                closedBy: close,
+                misplaced: isObject ? "expected ',' or '}' after object member" : "expected ',' or ']' after array element")
+            if !more { return }
         }
     }
 

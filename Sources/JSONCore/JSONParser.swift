@@ -68,59 +68,30 @@ struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
-        try enterContainer()
-        position += 1  // {
         var members: [(key: String, value: JSONValue)] = []
         members.reserveCapacity(8)  // most Kubernetes objects are small: one allocation instead of four
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            return .object(JSONObject(members))
-        }
+        guard try openContainer(closedBy: UInt8(ascii: "}")) else { return .object(JSONObject(members)) }
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
             let key = try parseString()
             try expectColon(afterKey: key)
             members.append((key, try parseValue()))
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"):
-                position += 1
-                depth -= 1
-                return .object(JSONObject(members))
-            case nil: throw error("unexpected end of input in object")
-            default: throw error("expected ',' or '}' after object member \"\(key)\"")
-            }
+            let more = try continueContainer(closedBy: UInt8(ascii: "}"),
+                                             misplaced: "expected ',' or '}' after object member \"\(key)\"")
+            if !more { return .object(JSONObject(members)) }
         }
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
-        try enterContainer()
-        position += 1  // [
         var elements: [JSONValue] = []
         elements.reserveCapacity(4)
-        skipWhitespace()
-        if peek() == UInt8(ascii: "]") {
-            position += 1
-            depth -= 1
-            return .array(elements)
-        }
+        guard try openContainer(closedBy: UInt8(ascii: "]")) else { return .array(elements) }
         while true {
             skipWhitespace()
             elements.append(try parseValue())
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"):
-                position += 1
-                depth -= 1
-                return .array(elements)
-            case nil: throw error("unexpected end of input in array")
-            default: throw error("expected ',' or ']' after array element")
-            }
+            let more = try continueContainer(closedBy: UInt8(ascii: "]"), misplaced: "expected ',' or ']' after array element")
+            if !more { return .array(elements) }
         }
     }
 
@@ -154,6 +125,41 @@ struct JSONParser {
     mutating func enterContainer() throws(JSONParseError) {
         depth += 1
         if depth > maxDepth { throw error("document nested deeper than \(maxDepth) levels") }
+    }
+
+    // The frame of the object/array loop, shared by parsing, skipping and the reader: open the container,
+    // then after each member or element either a comma (another follows) or the closing byte.
+    // Inlined: this is the innermost loop of every admission review.
+
+    /// Enters the container whose opening byte is at `position`; false when it is empty (and already closed).
+    @inline(__always)
+    mutating func openContainer(closedBy close: UInt8) throws(JSONParseError) -> Bool {
+        try enterContainer()
+        position += 1
+        skipWhitespace()
+        guard peek() == close else { return true }
+        position += 1
+        depth -= 1
+        return false
+    }
+
+    /// After a member or element: true when a comma says another follows, false when `close` ended the container.
+    @inline(__always)
+    mutating func continueContainer(closedBy close: UInt8, misplaced: @autoclosure () -> String) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        switch peek() {
+        case UInt8(ascii: ","):
+            position += 1
+            return true
+        case close?:
+            position += 1
+            depth -= 1
+            return false
+        case nil:
+            throw error(close == UInt8(ascii: "}") ? "unexpected end of input in object" : "unexpected end of input in array")
+        default:
+            throw error(misplaced())
+        }
     }
 
     mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {

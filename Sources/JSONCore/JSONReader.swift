@@ -88,14 +88,7 @@ public struct JSONReader {
     public mutating func readObject(_ member: (inout JSONReader, Key) throws -> Void) throws {
         parser.skipWhitespace()
         guard parser.peek() == UInt8(ascii: "{") else { throw parser.error("expected an object") }
-        try parser.enterContainer()
-        parser.position += 1
-        parser.skipWhitespace()
-        if parser.peek() == UInt8(ascii: "}") {
-            parser.position += 1
-            parser.depth -= 1
-            return
-        }
+        guard try parser.openContainer(closedBy: UInt8(ascii: "}")) else { return }
         while true {
             parser.skipWhitespace()
             guard parser.peek() == UInt8(ascii: "\"") else { throw parser.error("expected a string key in object") }
@@ -110,16 +103,8 @@ public struct JSONReader {
             let start = parser.position
             try member(&self, key)
             if parser.position == start { throw parser.error("internal error: a member's value was not consumed") }
-            parser.skipWhitespace()
-            switch parser.peek() {
-            case UInt8(ascii: ","): parser.position += 1
-            case UInt8(ascii: "}"):
-                parser.position += 1
-                parser.depth -= 1
-                return
-            case nil: throw parser.error("unexpected end of input in object")
-            default: throw parser.error("expected ',' or '}' after an object member")
-            }
+            let more = try parser.continueContainer(closedBy: UInt8(ascii: "}"), misplaced: "expected ',' or '}' after an object member")
+            if !more { return }
         }
     }
 
@@ -127,14 +112,7 @@ public struct JSONReader {
     public mutating func readArray(_ element: (inout JSONReader, Int) throws -> Void) throws {
         parser.skipWhitespace()
         guard parser.peek() == UInt8(ascii: "[") else { throw parser.error("expected an array") }
-        try parser.enterContainer()
-        parser.position += 1
-        parser.skipWhitespace()
-        if parser.peek() == UInt8(ascii: "]") {
-            parser.position += 1
-            parser.depth -= 1
-            return
-        }
+        guard try parser.openContainer(closedBy: UInt8(ascii: "]")) else { return }
         var index = 0
         while true {
             parser.skipWhitespace()
@@ -142,16 +120,8 @@ public struct JSONReader {
             try element(&self, index)
             if parser.position == start { throw parser.error("internal error: an element was not consumed") }
             index += 1
-            parser.skipWhitespace()
-            switch parser.peek() {
-            case UInt8(ascii: ","): parser.position += 1
-            case UInt8(ascii: "]"):
-                parser.position += 1
-                parser.depth -= 1
-                return
-            case nil: throw parser.error("unexpected end of input in array")
-            default: throw parser.error("expected ',' or ']' after array element")
-            }
+            let more = try parser.continueContainer(closedBy: UInt8(ascii: "]"), misplaced: "expected ',' or ']' after array element")
+            if !more { return }
         }
     }
 

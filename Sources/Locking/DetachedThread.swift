@@ -1,28 +1,13 @@
 import Glibc
 
-/// Plain detached pthreads for the background loops (file polling, Kubernetes list/watch, lookups): they block,
-/// so they never take the event loops or Swift's cooperative pool, whose executor needs descriptors lazily and
-/// traps when the process has none left.
+/// Detached threads for the background loops (file polling, Kubernetes list/watch, lookups), started by
+/// `SystemThread`.
 public enum DetachedThread {
-    private final class Body {
-        let run: @Sendable () -> Void
-        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
-    }
-
     /// False when the system refuses a new thread (resource limits): the caller reports a failure.
     @discardableResult
     public static func start(_ run: @escaping @Sendable () -> Void) -> Bool {
-        let context = Unmanaged.passRetained(Body(run)).toOpaque()
-        var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { raw in
-            Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue().run()
-            return nil
-        }, context)
-        guard status == 0 else {
-            Unmanaged<Body>.fromOpaque(context).release()
-            return false
-        }
-        pthread_detach(thread)
+        guard let thread = try? SystemThread.start(run) else { return false }
+        thread.detach()
         return true
     }
 

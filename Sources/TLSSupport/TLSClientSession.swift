@@ -1,6 +1,7 @@
 import COpenSSL
 import CWebhookShims
 import Glibc
+import Locking
 
 /// One client TLS connection over a connected non-blocking socket: SNI, hostname (or IP) verification, then
 /// reads and writes that report what the socket must wait for. The caller owns the socket and the waiting.
@@ -68,7 +69,7 @@ public final class TLSClientSession {
             return .closed
         case SSL_ERROR_SYSCALL where ERR_peek_error() == 0:
             if result == 0 || errno == ECONNRESET || errno == EPIPE { return .closed }  // the peer went away
-            throw .system(String(cString: strerror(errno)))
+            throw .system(SystemError.describe(errno))
         default:
             let verify = SSL_get_verify_result(ssl)
             if verify != X509_V_OK {

@@ -1,4 +1,6 @@
+import HTTPServer
 import JSONCore
+import Locking
 import Logging
 import PodIdentity
 import TLSSupport
@@ -24,10 +26,11 @@ public struct WebhookConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.text
     public var logBufferBytes = LogWriter.Settings().capacityBytes
-    public var maxRequestBytes = 7 * 1024 * 1024
-    public var readHeaderTimeout = Duration.seconds(10)
-    public var idleTimeout = Duration.seconds(120)
-    public var maxConcurrentStreams = 128
+    // The server's limits default to ServerLimits', their one home.
+    public var maxRequestBytes = ServerLimits.defaults.maxRequestBytes
+    public var readHeaderTimeout = ServerLimits.defaults.readHeaderTimeout
+    public var idleTimeout = ServerLimits.defaults.idleTimeout
+    public var maxConcurrentStreams = ServerLimits.defaults.maxConcurrentStreams
     public var enableDebuggingHandlers = false
 
     public var source = ServiceAccountSourceConfiguration.kubernetes(kubeconfig: nil, apiServer: nil)
@@ -43,6 +46,9 @@ public struct WebhookConfiguration: Sendable {
     public var containerCredentialsConfigPath: String?
 
     public init() {}
+
+    /// The defaults, for the flags of `webhook serve` (one home: the flags refer to these).
+    public static let defaults = WebhookConfiguration()
 }
 
 extension WebhookConfiguration {
@@ -94,8 +100,8 @@ extension WebhookConfiguration {
 /// Formats durations the way Go prints them (`5s`, `1m30s`, `500ms`), so `--dry-run` echoes what was given.
 public enum GoDurationFormat {
     public static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let totalMilliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let seconds = duration.components.seconds
+        let totalMilliseconds = duration.roundedUpMilliseconds
         if totalMilliseconds == 0 { return "0s" }
         if totalMilliseconds % 1000 != 0 && seconds < 1 { return "\(totalMilliseconds)ms" }
         var remaining = seconds

@@ -21,19 +21,19 @@ extension LogFormat: ExpressibleByArgument {}
 /// The TLS and HTTP server flags of `webhook serve`.
 struct ServerOptions: ParsableArguments {
     @Option(name: [.customLong("cert"), .customLong("tls-cert")], help: "Serving certificate (PEM), reloaded when it changes.")
-    var cert = "/etc/webhook/certs/tls.crt"
+    var cert = WebhookConfiguration.defaults.certificatePath
 
     @Option(name: [.customLong("key"), .customLong("tls-key")], help: "Serving private key (PEM), reloaded when it changes.")
-    var key = "/etc/webhook/certs/tls.key"
+    var key = WebhookConfiguration.defaults.keyPath
 
     @Option(help: "Address the TLS and metrics listeners bind to.")
-    var bindAddress = "0.0.0.0"
+    var bindAddress = WebhookConfiguration.defaults.bindAddress
 
     @Option(help: "TLS port of the webhook (/mutate, /healthz, /livez, /readyz).")
-    var port = 443
+    var port = WebhookConfiguration.defaults.port
 
     @Option(help: "Plain-HTTP port for /metrics, /healthz, /livez, /readyz.")
-    var metricsPort = 9999
+    var metricsPort = WebhookConfiguration.defaults.metricsPort
 
     @Option(help: "Minimum TLS version: 1.2 or 1.3 (TLS 1.0 and 1.1 are always refused).")
     var tlsMinVersion = "1.2"
@@ -42,7 +42,7 @@ struct ServerOptions: ParsableArguments {
     var tlsCipherSuites = ""
 
     @Option(help: "After SIGTERM, how long /readyz reports 503 while requests are still served, before the listener closes.")
-    var shutdownDelay = GoDuration(.seconds(5))
+    var shutdownDelay = GoDuration(WebhookConfiguration.defaults.shutdownDelay)
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
@@ -54,16 +54,16 @@ struct ServerOptions: ParsableArguments {
     var logBufferBytes = LogWriter.Settings().capacityBytes
 
     @Option(help: "Largest request body accepted; larger gets 413 without being read.")
-    var maxRequestBytes = 7 * 1024 * 1024
+    var maxRequestBytes = WebhookConfiguration.defaults.maxRequestBytes
 
     @Option(help: "Time allowed for the TLS handshake and a request's headers; slower connections are closed.")
-    var readHeaderTimeout = GoDuration(.seconds(10))
+    var readHeaderTimeout = GoDuration(WebhookConfiguration.defaults.readHeaderTimeout)
 
     @Option(help: "Idle keep-alive connections are closed after this long.")
-    var idleTimeout = GoDuration(.seconds(120))
+    var idleTimeout = GoDuration(WebhookConfiguration.defaults.idleTimeout)
 
     @Option(help: "HTTP/2 concurrent streams per connection; more are refused.")
-    var maxConcurrentStreams = 128
+    var maxConcurrentStreams = WebhookConfiguration.defaults.maxConcurrentStreams
 
     @Flag(inversion: .prefixedNo, help: "Serve /debug/alpha/cache (a JSON dump of the ServiceAccount cache) on the metrics port.")
     var enableDebuggingHandlers = false
@@ -87,7 +87,7 @@ struct SourceOptions: ParsableArguments {
     var inCluster = true
 
     @Option(help: "Namespace of the pod-identity-webhook ConfigMap (with --watch-config-map).")
-    var namespace = "eks"
+    var namespace = WebhookConfiguration.defaults.namespace
 
     @Option(help: "Accepted for compatibility with the upstream webhook (its CSR mode); ignored.")
     var serviceName = "pod-identity-webhook"
@@ -99,10 +99,10 @@ struct SourceOptions: ParsableArguments {
     var watchConfigMap = false
 
     @Option(help: "Accepted for compatibility with the upstream webhook; watches here are event-driven and relist on errors.")
-    var resyncPeriod = GoDuration(.seconds(60))
+    var resyncPeriod = GoDuration(WebhookConfiguration.defaults.resyncPeriod)
 
     @Option(help: "On a ServiceAccount cache miss, how long to wait for a direct API lookup (0 disables the lookup).")
-    var serviceAccountLookupGracePeriod = GoDuration(.seconds(2))
+    var serviceAccountLookupGracePeriod = GoDuration(WebhookConfiguration.defaults.serviceAccountLookupGracePeriod)
 
     @Flag(inversion: .prefixedNo, help: "Accepted for compatibility with the upstream webhook (klog); logs always go to standard error.")
     var logtostderr = true

@@ -78,7 +78,9 @@ import Testing
             try CredentialSource.resolve(environment: ["AWS_PROFILE": "a"], shared: try shared(
                 config: "[profile a]\nrole_arn = r\nsource_profile = b\n[profile b]\nrole_arn = r\nsource_profile = a\n"))
         }
-        #expect(throws: AWSConfigurationError.self) {
+        #expect(throws: AWSConfigurationError.invalidCredentialsSetting(
+            source: "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            problem: "plain http is allowed only to loopback or the ECS/EKS agent addresses, not evil.example.com")) {
             try CredentialSource.resolve(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://evil.example.com/"], shared: .empty)
         }
     }

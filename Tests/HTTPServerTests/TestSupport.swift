@@ -17,7 +17,7 @@ final class EchoHandler: HTTPHandler {
         ]), body: request.body)
         switch request.path {
         case "/async":
-            Thread.detach {
+            DetachedThread.start {
                 var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
                 nanosleep(&pause, nil)
                 respond(response)
@@ -32,20 +32,6 @@ final class EchoHandler: HTTPHandler {
     func releaseHeld() {
         let waiting = held.withLock { queue in defer { queue.removeAll() }; return queue }
         for respond in waiting { respond(HTTPResponse(status: 200, body: Array("released".utf8))) }
-    }
-}
-
-/// A minimal detached pthread, since Foundation is not used.
-enum Thread {
-    static func detach(_ body: @escaping @Sendable () -> Void) {
-        final class Box: @unchecked Sendable { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        pthread_create(&thread, nil, { argument in
-            Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue().body()
-            return nil
-        }, box)
-        pthread_detach(thread)
     }
 }
 

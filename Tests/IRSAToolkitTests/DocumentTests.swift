@@ -73,7 +73,10 @@ import Testing
 
     @Test func thumbprintRejectsKeysAndNonPEM() throws {
         let key = TemporaryFile.write(Fixtures.rsaPublicKey)
-        #expect(throws: ToolkitError.self) { try CertificateThumbprint.ofLastCertificate(in: key) }
+        #expect(throws: ToolkitError.unsupportedPEMBlock(path: key, label: "PUBLIC KEY",
+                                                         expected: "a PEM certificate (-----BEGIN CERTIFICATE-----)")) {
+            try CertificateThumbprint.ofLastCertificate(in: key)
+        }
         let broken = TemporaryFile.write("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
         #expect {
             try CertificateThumbprint.ofLastCertificate(in: broken)

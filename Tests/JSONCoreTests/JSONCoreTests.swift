@@ -19,15 +19,27 @@ struct JSONCoreTests {
         #expect(JSON.serializeToString(value) == "[0,-0,1.50,1e3,-2.5E-7,9223372036854775808]")
     }
 
-    @Test(arguments: ["01", "1.", ".5", "-", "1e", "+1", "0x1", "NaN", "[1,]", "{\"a\":1,}", "{a:1}", "\"\u{01}\"", "\"\\x\"",
-                      "\"\\u12G4\"", "tru", "[1] x", "", "\"unterminated"])
-    func invalidDocumentsAreRejected(_ text: String) {
-        #expect(throws: JSONParseError.self) { try JSON.parse(text) }
+    @Test(arguments: [
+        ("01", "unexpected data after the JSON value"), ("1.", "invalid number: expected a digit after '.'"),
+        (".5", "invalid character '.', expected a value"), ("-", "invalid number: expected a digit"),
+        ("1e", "invalid number: expected a digit in the exponent"), ("+1", "invalid character '+', expected a value"),
+        ("0x1", "unexpected data after the JSON value"), ("NaN", "invalid character 'N', expected a value"),
+        ("[1,]", "invalid character ']', expected a value"), ("{\"a\":1,}", "expected a string key in object"),
+        ("{a:1}", "expected a string key in object"), ("\"\u{01}\"", "invalid control character 0x1 in string"),
+        ("\"\\x\"", "invalid escape '\\'x'' in string"), ("\"\\u12G4\"", "invalid \\u escape: 'G' is not a hex digit"),
+        ("tru", "invalid literal, expected 'true'"), ("[1] x", "unexpected data after the JSON value"),
+        ("", "unexpected end of input, expected a value"), ("\"unterminated", "unterminated string"),
+    ])
+    func invalidDocumentsAreRejected(_ text: String, _ reason: String) {
+        let error = #expect(throws: JSONParseError.self) { try JSON.parse(text) }
+        #expect(error?.reason == reason)
     }
 
     @Test func depthIsLimited() throws {
         let deep = String(repeating: "[", count: 129) + String(repeating: "]", count: 129)
-        #expect(throws: JSONParseError.self) { try JSON.parse(deep) }
+        let error = #expect(throws: JSONParseError.self) { try JSON.parse(deep) }
+        #expect(error?.reason == "document nested deeper than 128 levels")
+        #expect(error?.offset == 128)
         let fine = String(repeating: "[", count: 128) + String(repeating: "]", count: 128)
         _ = try JSON.parse(fine)
     }
@@ -84,7 +96,9 @@ struct JSONCoreTests {
             .add("/list/1", 2), .add("/list/-", 4),
         ], to: document)
         #expect(JSON.serializeToString(patched) == #"{"metadata":{"labels":{"eks.amazonaws.com/pod-identity":"enabled"}},"list":[1,2,3,4]}"#)
-        #expect(throws: JSONPatchError.self) { try JSONPatch.apply([.add("/missing/x", 1)], to: document) }
+        let error = #expect(throws: JSONPatchError.self) { try JSONPatch.apply([.add("/missing/x", 1)], to: document) }
+        #expect(error?.path == "/missing/x")
+        #expect(error?.reason == #"member "missing" does not exist"#)
     }
 
     @Test func patchDocumentsAreWrittenAsValidJSONPatch() throws {

@@ -51,59 +51,71 @@ struct JSONReaderTests {
 
     /// Skipped parts are validated as strictly as read ones.
     @Test(arguments: [
-        #"{"dropped": "\x"}"#, #"{"dropped": [1,]}"#, #"{"dropped": 01}"#, #"{"dropped": "a\#u{01}b"}"#,
-        #"{"dropped": {"a" 1}}"#, #"{"dropped": tru}"#, #"{"dropped": "\uZZZZ"}"#, #"{"dropped": [1 2]}"#,
-        #"{"dropped": "unterminated}"#, #"{"kept": 1} trailing"#, #"{"kept": 1"#,
+        (#"{"dropped": "\x"}"#, #"invalid escape '\'x'' in string"#),
+        (#"{"dropped": [1,]}"#, "invalid character ']', expected a value"),
+        (#"{"dropped": 01}"#, "expected ',' or '}' after an object member"),
+        (#"{"dropped": "a\#u{01}b"}"#, "invalid control character 0x1 in string"),
+        (#"{"dropped": {"a" 1}}"#, "expected ':' after object key"),
+        (#"{"dropped": tru}"#, "invalid literal, expected 'true'"),
+        (#"{"dropped": "\uZZZZ"}"#, #"invalid \u escape: 'Z' is not a hex digit"#),
+        (#"{"dropped": [1 2]}"#, "expected ',' or ']' after array element"),
+        (#"{"dropped": "unterminated}"#, "unterminated string"),
+        (#"{"kept": 1} trailing"#, "unexpected data after the JSON value"),
+        (#"{"kept": 1"#, "unexpected end of input in object"),
     ])
-    func invalidSkippedPartsAreRejected(_ document: String) {
-        #expect(throws: JSONParseError.self) { try Self.readKept(document) }
+    func invalidSkippedPartsAreRejected(_ document: String, _ reason: String) {
+        let error = #expect(throws: JSONParseError.self) { try Self.readKept(document) }
+        #expect(error?.reason == reason)
     }
 
     @Test(arguments: [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0xFF], [0x80]] as [[UInt8]])
     func invalidUTF8InSkippedStringsIsRejected(_ sequence: [UInt8]) {
         let document = Array(#"{"dropped": ""#.utf8) + sequence + Array(#""}"#.utf8)
-        #expect(throws: JSONParseError.self) { try JSON.read(document) { reader in try reader.skipValue() } }
+        let error = #expect(throws: JSONParseError.self) { try JSON.read(document) { reader in try reader.skipValue() } }
+        #expect(error?.reason == "invalid UTF-8 in string")
     }
 
     /// The skipper scans eight bytes at a time: put each special byte at every offset of long strings.
-    @Test(arguments: 0..<20)
-    func specialBytesAreFoundAtEveryOffset(_ offset: Int) throws {
+    /// nil: the document is valid; else the reason it is refused (a raw quote ends the string early).
+    @Test(arguments: 0..<20, [
+        ("\\\"", nil), ("\\\\", nil), ("é", nil),
+        ("\u{01}", "invalid control character 0x1 in string"), ("\"", "expected ',' or '}' after an object member"),
+    ] as [(String, String?)])
+    func specialBytesAreFoundAtEveryOffset(_ offset: Int, _ special: (inner: String, refusal: String?)) throws {
         let padding = String(repeating: "a", count: offset)
         let tail = String(repeating: "b", count: 17)
-        for (inner, valid) in [("\\\"", true), ("\\\\", true), ("é", true), ("\u{01}", false), ("\"", false)] {
-            let document = #"{"dropped": ""# + padding + inner + tail + #"", "kept": 7}"#
-            if valid {
-                #expect(try Self.readKept(document).kept == 7, "\(inner) at \(offset)")
-            } else {
-                #expect(throws: JSONParseError.self, "\(inner) at \(offset)") { try Self.readKept(document) }
-            }
+        let document = #"{"dropped": ""# + padding + special.inner + tail + #"", "kept": 7}"#
+        if let refusal = special.refusal {
+            let error = #expect(throws: JSONParseError.self) { try Self.readKept(document) }
+            #expect(error?.reason == refusal)
+        } else {
+            #expect(try Self.readKept(document).kept == 7)
         }
     }
 
     /// Keys and read strings take the same eight-bytes-at-a-time scan: decoded text must not depend on where
     /// an escape, a non-ASCII character or the closing quote falls.
-    @Test(arguments: 0..<20)
-    func readStringsAndKeysAreDecodedWithSpecialBytesAtEveryOffset(_ offset: Int) throws {
+    @Test(arguments: 0..<20, [("\\\"", "\""), ("\\n", "\n"), ("é", "é"), ("\\u00e9", "é"), ("", "")])
+    func readStringsAndKeysAreDecodedWithSpecialBytesAtEveryOffset(_ offset: Int, _ special: (inner: String, decoded: String)) throws {
         let padding = String(repeating: "a", count: offset)
-        for (inner, decoded) in [("\\\"", "\""), ("\\n", "\n"), ("é", "é"), ("\\u00e9", "é"), ("", "")] {
-            let text = padding + inner + "bc"
-            let document = "{\"" + text + "\": 1, \"kept\": \"" + text + "\"}"
-            var keys: [String] = []
-            var kept: String?
-            try JSON.read(Array(document.utf8)) { reader in
-                try reader.readObject { reader, key in
-                    keys.append(key.string)
-                    if key == "kept" { kept = try reader.readString() } else { try reader.skipValue() }
-                }
+        let text = padding + special.inner + "bc"
+        let document = "{\"" + text + "\": 1, \"kept\": \"" + text + "\"}"
+        var keys: [String] = []
+        var kept: String?
+        try JSON.read(Array(document.utf8)) { reader in
+            try reader.readObject { reader, key in
+                keys.append(key.string)
+                if key == "kept" { kept = try reader.readString() } else { try reader.skipValue() }
             }
-            #expect(keys == [padding + decoded + "bc", "kept"], "\(inner) at \(offset)")
-            #expect(kept == padding + decoded + "bc", "\(inner) at \(offset)")
         }
+        #expect(keys == [padding + special.decoded + "bc", "kept"])
+        #expect(kept == padding + special.decoded + "bc")
     }
 
     @Test func depthIsLimitedInSkippedParts() {
         let deep = #"{"dropped": "# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
-        #expect(throws: JSONParseError.self) { try Self.readKept(deep) }
+        let error = #expect(throws: JSONParseError.self) { try Self.readKept(deep) }
+        #expect(error?.reason == "document nested deeper than 128 levels")
     }
 
     @Test(arguments: [0, 1, 2, 3, 4, 5, 100])

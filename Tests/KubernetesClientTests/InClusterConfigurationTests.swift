@@ -59,10 +59,15 @@ import Testing
         #expect(try APIServerEndpoint(parsing: "http://127.0.0.1:8001") == APIServerEndpoint(useTLS: false, host: "127.0.0.1", port: 8001))
         #expect(try APIServerEndpoint(parsing: "https://k8s.example") == APIServerEndpoint(useTLS: true, host: "k8s.example", port: 443))
         #expect(try APIServerEndpoint(parsing: "https://[::1]") == APIServerEndpoint(useTLS: true, host: "::1", port: 443))
-        #expect(throws: KubernetesConfigurationError.self) { try APIServerEndpoint(parsing: "k8s.example:443") }
-        #expect(throws: KubernetesConfigurationError.self) { try APIServerEndpoint(parsing: "https://user@k8s.example") }
-        #expect(throws: KubernetesConfigurationError.self) { try APIServerEndpoint(parsing: "https://:443") }
-        #expect(throws: KubernetesConfigurationError.self) { try APIServerEndpoint(parsing: "https://[::1") }
+    }
+
+    @Test(arguments: [
+        ("k8s.example:443", "the scheme must be https:// (or http:// for a local proxy)"),
+        ("https://user@k8s.example", "user info is not allowed"), ("https://:443", "the host is empty"),
+        ("https://[::1", "unterminated IPv6 address"),
+    ])
+    func serverURLsThatAreRefusedSayWhy(_ text: String, _ reason: String) {
+        #expect(throws: KubernetesConfigurationError.invalidServerURL(text, reason: reason)) { try APIServerEndpoint(parsing: text) }
     }
 
     @Test func identityOfAServiceAccountTokenIsItsSubject() {

@@ -18,8 +18,9 @@ struct ConfigurationParsingTests {
     }
 
     @Test func configMapThatIsNotAnObjectIsRejected() {
-        #expect(throws: RoleMappingConfigError.self) { try RoleMappingTable.parse(config: "[1]") }
-        #expect(throws: RoleMappingConfigError.self) { try RoleMappingTable.parse(config: "{") }
+        #expect(throws: RoleMappingConfigError(reason: "expected a JSON object, got array")) { try RoleMappingTable.parse(config: "[1]") }
+        let notJSON = #expect(throws: RoleMappingConfigError.self) { try RoleMappingTable.parse(config: "{") }
+        #expect(notJSON?.reason.hasPrefix("not valid JSON: ") == true)
     }
 
     @Test(arguments: [
@@ -30,9 +31,12 @@ struct ConfigurationParsingTests {
         #expect(try GoCSV.firstRecord(input) == expected)
     }
 
-    @Test(arguments: ["", "a\"b", "\"open", "\"a\"b"])
-    func csvErrorsAsGo(_ input: String) {
-        #expect(throws: GoCSV.ParseError.self) { try GoCSV.firstRecord(input) }
+    @Test(arguments: [
+        ("", "empty value"), ("a\"b", "bare \" in non-quoted field"), ("\"open", "extraneous or missing \" in quoted field"),
+        ("\"a\"b", "extraneous or missing \" in quoted field"),
+    ])
+    func csvErrorsAsGo(_ input: String, _ reason: String) {
+        #expect(throws: GoCSV.ParseError(reason: reason)) { try GoCSV.firstRecord(input) }
     }
 
     @Test(arguments: [
@@ -65,6 +69,8 @@ struct ConfigurationParsingTests {
         let parsed = try ContainerCredentialsIdentities.parse(Array(#"{"identities":[{"namespace":"a","serviceAccount":"b"}]}"#.utf8))
         #expect(parsed.contains(ServiceAccountKey(namespace: "a", name: "b")))
         #expect(try ContainerCredentialsIdentities.parse(Array(" \n".utf8)).count == 0)
-        #expect(throws: ContainerCredentialsConfigError.self) { try ContainerCredentialsIdentities.parse(Array(#"{"identities":[{"namespace":1}]}"#.utf8)) }
+        #expect(throws: ContainerCredentialsConfigError(reason: "identities[0] needs string fields namespace and serviceAccount")) {
+            try ContainerCredentialsIdentities.parse(Array(#"{"identities":[{"namespace":1}]}"#.utf8))
+        }
     }
 }

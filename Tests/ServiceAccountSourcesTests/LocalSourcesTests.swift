@@ -97,11 +97,9 @@ struct LocalSourcesTests {
     }
 
     @Test func manifestErrorsNameTheDocument() {
-        #expect(throws: ManifestError.self) { try ManifestParser.parse("a: 1\n---\n{bad json", source: "f.yaml") }
-        do {
-            _ = try ManifestParser.parse("a: 1\n---\n{bad json", source: "f.yaml")
-        } catch {
-            #expect(error.description.hasPrefix("f.yaml: document 2 (line 2): invalid JSON"))
-        }
+        let error = #expect(throws: ManifestError.self) { try ManifestParser.parse("a: 1\n---\n{bad json", source: "f.yaml") }
+        #expect(error?.source == "f.yaml")
+        #expect(error?.document == "document 2 (line 2)")
+        #expect(error?.reason.hasPrefix("invalid JSON") == true)
     }
 }

@@ -1,0 +1,28 @@
+"""The Helm chart as the chart and image tests render it: names, `helm template`, and finding rendered objects."""
+import pathlib
+
+import yaml
+
+CHART = pathlib.Path(__file__).resolve().parent.parent.parent / "charts" / "pod-identity-webhook"
+RELEASE = "rel"
+NAMESPACE = "piw"
+TIMEOUT = 120  # seconds for one helm command
+APP_VERSION = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
+
+
+def render(helm, values, kube_version="1.30.0"):
+    out = helm("template", RELEASE, str(CHART), "--namespace", NAMESPACE, "--kube-version", kube_version,
+               values=values).stdout
+    return [doc for doc in yaml.safe_load_all(out) if doc]
+
+
+def find(objects, kind, name=None):
+    found = [o for o in objects if o["kind"] == kind and (name is None or o["metadata"]["name"] == name)]
+    assert len(found) == 1, "expected one %s %s, found %d" % (kind, name or "", len(found))
+    return found[0]
+
+
+def container(objects):
+    pod = find(objects, "Deployment")["spec"]["template"]["spec"]
+    assert len(pod["containers"]) == 1
+    return pod["containers"][0]
