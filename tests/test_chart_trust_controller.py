@@ -8,7 +8,7 @@ import sys
 import pytest
 import yaml
 
-from test_chart import CHART, CRD_GROUPS, FULLNAME, KUBE_VERSIONS, NAMESPACE, TIMEOUT, find, helm, render  # noqa: F401
+from helpers.chart import CHART, CRD_GROUPS, FULLNAME, KUBE_VERSIONS, NAMESPACE, TIMEOUT, find, render
 
 NAME = FULLNAME + "-trust-controller"
 ROLE_ANNOTATION = {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/trust-controller"}

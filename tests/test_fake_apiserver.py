@@ -6,7 +6,7 @@ import ssl
 import httpx
 import pytest
 
-from fake_apiserver import EVENTS, LEASES, NS, PROFILES, SA
+from helpers.fake_apiserver import EVENTS, LEASES, NS, PROFILES, SA
 
 MERGE = {"Content-Type": "application/merge-patch+json"}
 AWS_PLUGIN = [{"kind": "AwsIamForServiceAccount", "spec": {"awsIamRole": "arn:aws:iam::111122223333:role/kf-alice"}}]

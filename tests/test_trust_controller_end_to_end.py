@@ -14,7 +14,7 @@ import jwt
 import yaml
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from trust_controller_env import ACCOUNT, ISSUER, cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import ACCOUNT, ISSUER, cluster, profile_plugin, role_arn  # noqa: F401
 
 BOTO3 = """
 import json, boto3

@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 
 from conftest import free_port
-from fake_apiserver import write_kubeconfig
-from moto_server import MotoServer
+from helpers.fake_apiserver import write_kubeconfig
+from helpers.moto_server import MotoServer
 
 ACCOUNT = "123456789012"
 ISSUER = "https://oidc.example.com/id/C1"
@@ -156,7 +156,7 @@ class Replica:
 
 @pytest.fixture()
 def cluster(fake_api, certs, tmp_path, webhook_bin):
-    moto = MotoServer(free_port(), tmp_path / "moto.log")
+    moto = MotoServer(0, tmp_path / "moto.log")
     try:
         moto.key = moto.enable_signature_checks()
         env = Cluster(moto, fake_api, certs, tmp_path, webhook_bin)

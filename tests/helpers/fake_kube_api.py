@@ -20,7 +20,7 @@ RESOURCES = {
 MAX_OBJECTS = 1000
 
 
-class HelmLookupAPIServer:
+class FakeKubeAPI:
     def __init__(self, version="1.30.0"):
         self.version = version
         self.objects = {}  # URL path -> object
