@@ -9,6 +9,7 @@
 //   JSONCore, TrustPolicyRules <- TrustReconciliation (pure trust-controller logic)
 //   COpenSSL <- AWSCore (SigV4, endpoints, XML/INI readers, credential-source choice; no I/O)
 //   AWSCore, HTTPClient <- AWSClient (signed calls, retries, credential chain) <- webhook (setup commands)
+//   KubernetesClient <- webhook (setup --annotate: ServiceAccount merge PATCH)
 //   TrustReconciliation, AWSClient, KubernetesClient, WebhookService <- TrustController (the controller's I/O) <- webhook
 import PackageDescription
 
@@ -115,6 +116,7 @@ let package = Package(
             dependencies: [
                 "WebhookService", "TrustController", "TrustReconciliation", "KubernetesClient", "IRSAToolkit", "AWSCore", "AWSClient",
                 "TrustPolicyRules", "Admission", "PodIdentity", "ServiceAccountSources", "TLSSupport", "JSONCore", "FileSystem",
+                "HTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -22,13 +22,16 @@ from moto_server import MotoServer  # noqa: E402
 ISSUER = "https://oidc.example.com/id/C1"
 
 
+THUMBPRINT = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"  # given: the issuer is not reachable here
+
+
 def base_env(tmp_path, endpoint):
     return {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "AWS_REGION": "us-west-2", "AWS_ENDPOINT_URL": endpoint,
             "AWS_EC2_METADATA_DISABLED": "true"}
 
 
 def dry_run(webhook_bin, env):
-    return subprocess.run([webhook_bin, "setup", "oidc-provider", "--dry-run", "--issuer", ISSUER],
+    return subprocess.run([webhook_bin, "setup", "oidc-provider", "--dry-run", "--issuer", ISSUER, "--thumbprint", THUMBPRINT],
                           env=env, capture_output=True, text=True, timeout=60)
 
 
@@ -157,7 +160,8 @@ class FaultyAWS:
                                         f"<RequestId>req-{len(outer.calls)}</RequestId></ErrorResponse>")
                 elif action == "GetOpenIDConnectProvider" and outer.provider:
                     self.answer(200, "<GetOpenIDConnectProviderResponse><GetOpenIDConnectProviderResult><Url>oidc.example.com/id/C1</Url>"
-                                     "<ClientIDList><member>sts.amazonaws.com</member></ClientIDList><ThumbprintList/>"
+                                     "<ClientIDList><member>sts.amazonaws.com</member></ClientIDList>"
+                                     f"<ThumbprintList><member>{THUMBPRINT}</member></ThumbprintList>"
                                      "</GetOpenIDConnectProviderResult></GetOpenIDConnectProviderResponse>")
                 elif action == "AddClientIDToOpenIDConnectProvider":
                     outer.bodies.append(urllib.parse.parse_qs(body))
@@ -226,7 +230,7 @@ def test_missing_client_ids_are_added_to_an_existing_provider(webhook_bin, tmp_p
     # moto 5.2 has no AddClientIDToOpenIDConnectProvider (HTTP 500): a fake IAM that knows the provider.
     aws = FaultyAWS((500, "unused"), faults=0, provider=True)
     try:
-        args = ["--client-id", "sts.amazonaws.com", "--client-id", "my-tool"]
+        args = ["--client-id", "sts.amazonaws.com", "--client-id", "my-tool", "--thumbprint", THUMBPRINT]
         result = subprocess.run([webhook_bin, "setup", "oidc-provider", "--issuer", ISSUER, *args],
                                 env=dict(base_env(tmp_path, aws.url), **KEYS), capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr

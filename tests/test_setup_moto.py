@@ -64,7 +64,7 @@ def test_dry_run_writes_nothing(webhook_bin, moto, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "would call IAM CreateRole" in result.stdout and "system:serviceaccount:team-a:app" in result.stdout
     assert admin(moto, "iam").list_roles()["Roles"] == []
-    provider = run(webhook_bin, env, "oidc-provider", "--dry-run", "--issuer", ISSUER)
+    provider = run(webhook_bin, env, "oidc-provider", "--dry-run", "--issuer", ISSUER, "--thumbprint", "9e99a48a9960b14926bb7f3b02e22da2b0ab7280")
     assert provider.returncode == 0 and "would call IAM CreateOpenIDConnectProvider" in provider.stdout
     assert admin(moto, "iam").list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
 
@@ -113,7 +113,8 @@ def test_over_the_quota_is_refused_naming_role_and_sizes(webhook_bin, moto, tmp_
 
 
 def test_a_wrong_secret_is_a_clear_signature_error(webhook_bin, moto, tmp_path):
-    result = run(webhook_bin, aws_env(moto, tmp_path, secret="not-the-secret"), "oidc-provider", "--issuer", ISSUER)
+    result = run(webhook_bin, aws_env(moto, tmp_path, secret="not-the-secret"), "oidc-provider", "--issuer", ISSUER,
+                 "--thumbprint", "9e99a48a9960b14926bb7f3b02e22da2b0ab7280")
     assert result.returncode != 0
     assert "SignatureDoesNotMatch" in result.stderr and "sts GetCallerIdentity" in result.stderr, result.stderr
     assert "not-the-secret" not in result.stderr + result.stdout

@@ -34,9 +34,12 @@ public enum URIEncoding {
         return String(validating: out, as: UTF8.self)
     }
 
-    /// `application/x-www-form-urlencoded` body of a Query-protocol call, in the given order.
+    /// `application/x-www-form-urlencoded` body of a Query-protocol call, in the given order. A space is `+`, as
+    /// botocore (Python's `urlencode`) writes it: moto re-encodes the parsed form that way when it checks the
+    /// signature, and AWS decodes either.
     public static func formBody(_ parameters: [(String, String)]) -> String {
-        parameters.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
+        func form(_ text: String) -> String { encode(text).replacing("%20", with: "+") }
+        return parameters.map { "\(form($0.0))=\(form($0.1))" }.joined(separator: "&")
     }
 
     static func isUnreserved(_ byte: UInt8) -> Bool {

@@ -27,6 +27,19 @@ public final class HTTPClient: Sendable {
         return HTTPClientResponse(status: response.head.status, headers: response.head.headers, body: body)
     }
 
+    /// The certificate chain `url`'s host serves (leaf first, DER), after the handshake verified it with this
+    /// client's TLS context; no request is sent. IAM's OIDC thumbprint is taken from this chain.
+    public func serverCertificateChain(of url: HTTPURL, deadline: ContinuousClock.Instant) throws(HTTPClientError) -> [[UInt8]] {
+        guard url.scheme == .https, let tls else {
+            throw HTTPClientError(target: url.target, .invalidRequest("a certificate chain needs an https URL and a TLS context"))
+        }
+        let connectDeadline = min(deadline, .now + limits.connectTimeout)
+        let socket = try TCPSocket.connect(host: url.host, port: url.port, target: url.target, deadline: connectDeadline, stop: nil)
+        let stream = try TLSStream(socket: socket, context: tls, host: url.host, deadline: connectDeadline)
+        defer { stream.close() }
+        return stream.peerCertificateChain
+    }
+
     /// Connects (within `limits.connectTimeout` and `deadline`), sends `request` and reads the response head
     /// before `deadline`; the body is read from the returned stream.
     public func open(_ request: HTTPClientRequest, deadline: ContinuousClock.Instant,

@@ -9,6 +9,8 @@ final class TLSStream: ByteStream {
     private let session: TLSClientSession
     private var closed = false
     var target: String { socket.target }
+    /// The server's certificates as sent, leaf first (DER).
+    var peerCertificateChain: [[UInt8]] { session.peerCertificateChain }
 
     init(socket: TCPSocket, context: TLSClientContext, host: String, deadline: ContinuousClock.Instant) throws(HTTPClientError) {
         self.socket = socket

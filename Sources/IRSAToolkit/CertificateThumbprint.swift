@@ -16,14 +16,22 @@ public struct CertificateThumbprint: Sendable, Equatable {
         let expected = "a PEM certificate (-----BEGIN CERTIFICATE-----)"
         let blocks = try PEMBlock.all(in: FileBytes.read(path), path: path, expected: expected)
         let certificates = blocks.filter { $0.label == "CERTIFICATE" || $0.label == "X509 CERTIFICATE" }
-        guard let last = certificates.last else {
+        guard !certificates.isEmpty else {
             throw .unsupportedPEMBlock(path: path, label: blocks[0].label, expected: expected)
         }
-        for certificate in certificates { _ = try subject(of: certificate.der, path: path) }
-        let digest = Digest.sha1(last.der)
+        return try ofLastCertificate(inChain: certificates.map(\.der), origin: path)
+    }
+
+    /// The same rule over a chain a TLS handshake received (leaf first, DER); `origin` names it in errors.
+    public static func ofLastCertificate(inChain certificates: [[UInt8]], origin: String) throws(ToolkitError) -> CertificateThumbprint {
+        guard let last = certificates.last else {
+            throw .malformedCertificate(path: origin, detail: "no certificate")
+        }
+        for certificate in certificates { _ = try subject(of: certificate, path: origin) }
+        let digest = Digest.sha1(last)
         return CertificateThumbprint(
             hex: digest.map { byte in String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16) }.joined(),
-            subject: try subject(of: last.der, path: path),
+            subject: try subject(of: last, path: origin),
             certificateCount: certificates.count)
     }
 

@@ -50,6 +50,23 @@ public final class TLSClientSession {
         try step { SSL_write(ssl, bytes.baseAddress, Int32(clamping: bytes.count)) }
     }
 
+    /// The certificates the server sent, in its order (leaf first), DER; empty before the handshake.
+    public var peerCertificateChain: [[UInt8]] {
+        guard let chain = SSL_get_peer_cert_chain(ssl) else { return [] }
+        return (0..<OPENSSL_sk_num(chain)).compactMap { index in
+            guard let raw = OPENSSL_sk_value(chain, index) else { return nil }
+            let certificate = OpaquePointer(raw)
+            let length = i2d_X509(certificate, nil)
+            guard length > 0 else { return nil }
+            var der = [UInt8](repeating: 0, count: Int(length))
+            der.withUnsafeMutableBufferPointer { buffer in
+                var cursor = buffer.baseAddress
+                _ = i2d_X509(certificate, &cursor)
+            }
+            return der
+        }
+    }
+
     /// Sends close_notify, without waiting for the peer's.
     public func shutdown() {
         OpenSSLErrorQueue.clear()

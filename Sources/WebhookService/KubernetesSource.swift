@@ -1,5 +1,4 @@
 import CWebhookShims
-import FileSystem
 import KubernetesClient
 import Logging
 import PodIdentity
@@ -14,23 +13,17 @@ struct KubernetesSource {
     static func start(kubeconfig: String?, apiServer: String?, configuration: WebhookConfiguration,
                       store: ServiceAccountStore, identities: IdentitySources, health: HealthState,
                       metrics: WebhookMetrics, logger: Logger) throws -> KubernetesSource {
-        var clientConfiguration: KubernetesClientConfiguration
-        if let kubeconfig {
-            clientConfiguration = try KubernetesClientConfiguration.kubeconfig(path: kubeconfig, overrideServer: apiServer)
-        } else {
-            let environment = ProcessEnvironment.all()
-            do {
-                clientConfiguration = try KubernetesClientConfiguration.inCluster(environment: environment)
-                if let apiServer { clientConfiguration.server = try APIServerEndpoint(parsing: apiServer) }
-            } catch {
-                // Outside a cluster, do what kubectl does: the first file of $KUBECONFIG, else ~/.kube/config.
-                guard let path = defaultKubeconfig(environment) else {
-                    throw NoServiceAccountSource(inClusterError: "\(error)")
-                }
-                logger.notice("not running in a cluster; using the default kubeconfig", metadata: ["path": "\(path)"])
-                clientConfiguration = try KubernetesClientConfiguration.kubeconfig(path: path, overrideServer: apiServer)
-            }
+        let selection: KubernetesClientConfiguration.Selection
+        do {
+            selection = try KubernetesClientConfiguration.select(kubeconfig: kubeconfig, apiServer: apiServer,
+                                                                 environment: ProcessEnvironment.all())
+        } catch let error as KubernetesClientConfiguration.NoClusterConfiguration {
+            throw NoServiceAccountSource(noCluster: error)
         }
+        if case .defaultKubeconfig(_, let path) = selection {
+            logger.notice("not running in a cluster; using the default kubeconfig", metadata: ["path": "\(path)"])
+        }
+        let clientConfiguration = selection.configuration
         if clientConfiguration.insecureSkipTLSVerify {
             logger.warning("insecure-skip-tls-verify: the API server's certificate is not verified (\(clientConfiguration.origin))")
         }
@@ -79,19 +72,12 @@ struct KubernetesSource {
     }
 }
 
-/// $KUBECONFIG's first existing file, else ~/.kube/config when it exists.
-private func defaultKubeconfig(_ environment: [String: String]) -> String? {
-    var candidates = (environment["KUBECONFIG"] ?? "").split(separator: ":").map(String.init)
-    if let home = environment["HOME"], !home.isEmpty { candidates.append(home + "/.kube/config") }
-    return candidates.first { !$0.isEmpty && FileSystem.kind(of: $0) == .file }
-}
-
 /// Not in a cluster and nothing configured: say which flags would work.
 struct NoServiceAccountSource: Error, CustomStringConvertible {
-    let inClusterError: String
+    let noCluster: KubernetesClientConfiguration.NoClusterConfiguration
 
     var description: String {
-        "no ServiceAccount source: \(inClusterError); and no kubeconfig in $KUBECONFIG or ~/.kube/config. "
+        "no ServiceAccount source: \(noCluster). "
             + "Use --kubeconfig FILE for a cluster, or --service-accounts FILE for local manifests"
     }
 }

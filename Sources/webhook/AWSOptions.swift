@@ -3,6 +3,7 @@ import AWSClient
 import AWSCore
 import FileSystem
 import HTTPClient
+import JSONCore
 import TLSSupport
 import Glibc
 
@@ -70,7 +71,9 @@ struct AWSSession {
     func write(_ client: QueryClient, _ action: String, _ parameters: [(String, String)], summary: String) throws -> XMLElement? {
         if dryRun {
             print("would call \(client.endpoint.service.rawValue.uppercased()) \(action): \(summary)")
-            for (name, value) in parameters where name.hasSuffix("Document") { print("  \(name):\n\(value)") }
+            for (name, value) in parameters where name.hasSuffix("Document") {
+                print("  \(name):\n\((try? JSON.parse(value)).map(JSON.serializePretty) ?? value)")
+            }
             return nil
         }
         let result = try client.call(action, parameters)

@@ -3,8 +3,8 @@ import ArgumentParser
 struct SetupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setup",
-        abstract: "Create the AWS side of IRSA idempotently: the IAM OIDC provider, and roles trusting ServiceAccounts.",
-        subcommands: [SetupOIDCProviderCommand.self, SetupRoleCommand.self])
+        abstract: "Create the AWS side of IRSA idempotently: the IAM OIDC provider, roles trusting ServiceAccounts, Kubeflow's roles.",
+        subcommands: [SetupOIDCProviderCommand.self, SetupIssuerCommand.self, SetupRoleCommand.self, SetupKubeflowCommand.self])
 }
 
 /// Tags on everything `setup` creates, so a teardown deletes only what it made.

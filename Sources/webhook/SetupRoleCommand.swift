@@ -1,8 +1,5 @@
 import ArgumentParser
-import AWSClient
-import AWSCore
 import IRSAToolkit
-import JSONCore
 import TrustPolicyRules
 
 struct SetupRoleCommand: ParsableCommand {
@@ -20,45 +17,23 @@ struct SetupRoleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("IAM's trust-policy length quota for the account, in characters without whitespace.", valueName: "n"))
     var trustPolicyQuota = TrustPolicyCheck.defaultQuota
 
+    @Flag(help: "Also set eks.amazonaws.com/role-arn on the ServiceAccount through the Kubernetes API (merge PATCH).")
+    var annotate = false
+    @Option(help: ArgumentHelp("The kubeconfig for --annotate (default: in-cluster, else $KUBECONFIG, else ~/.kube/config).", valueName: "file"))
+    var kubeconfig: String?
+
     @OptionGroup var aws: AWSOptions
 
     func run() throws {
         let session = try aws.session()
-        let iam = try session.iam()
-        let policy = try TrustPolicy(issuer: IssuerURL(validating: issuer), accountID: try session.accountID(), namespace: namespace,
-                                     subject: .serviceAccount(serviceAccount), audience: audience ?? session.partition.stsAudience,
-                                     partition: session.partition.rawValue)
-        func checked(_ document: JSONValue) throws -> String {
-            do {
-                return try TrustPolicyCheck.validate(document, providerARN: policy.providerARN, quota: trustPolicyQuota)
-            } catch {
-                throw ValidationError("role \(roleName): \(error)")
-            }
+        let roleARN = try RoleSetup(roleName: roleName, issuer: IssuerURL(validating: issuer),
+                      serviceAccounts: [.init(namespace: namespace, name: serviceAccount)], audience: audience,
+                      policyARNs: policyARNs, inlinePolicies: [], tags: [SetupTags.managedBy], trustPolicyQuota: trustPolicyQuota)
+            .apply(in: session, accountID: session.accountID())
+        guard annotate else { return }
+        let annotation = try ServiceAccountAnnotation.connect(kubeconfig: kubeconfig, dryRun: aws.dryRun)
+        if try annotation.apply(namespace: namespace, name: serviceAccount, roleARN: roleARN) == .missing {
+            throw ValidationError("--annotate: ServiceAccount \(namespace)/\(serviceAccount) does not exist in \(annotation.client.configuration.server)")
         }
-        if let role = try iam.callUnlessMissing("GetRole", [("RoleName", roleName)]) {
-            guard let encoded = role.string("Role", "AssumeRolePolicyDocument"), let text = URIEncoding.decode(encoded),
-                  let current = try? JSON.parse(text) else {
-                throw ValidationError("role \(roleName): GetRole answered without a readable AssumeRolePolicyDocument")
-            }
-            switch try TrustPolicyMerge.addSubject(policy.grant, to: current) {
-            case .unchanged:
-                print("unchanged: role \(roleName) already trusts \(policy.subjectClaim)")
-            case .updated(let merged):
-                try session.write(iam, "UpdateAssumeRolePolicy", [("RoleName", roleName), ("PolicyDocument", try checked(merged))],
-                                  summary: "role \(roleName) now also trusts \(policy.subjectClaim)")
-            }
-        } else {
-            try session.write(iam, "CreateRole",
-                [("RoleName", roleName), ("AssumeRolePolicyDocument", try checked(policy.document))] + SetupTags.parameters([SetupTags.managedBy]),
-                summary: "role \(roleName) trusting \(policy.subjectClaim)")
-        }
-        guard !policyARNs.isEmpty else { return }
-        let attached = try iam.callUnlessMissing("GetRole", [("RoleName", roleName)]) == nil ? [] :
-            (try iam.call("ListAttachedRolePolicies", [("RoleName", roleName)]).child("AttachedPolicies")?
-                .children(named: "member").compactMap { $0.string("PolicyArn") } ?? [])
-        for arn in policyARNs where !attached.contains(arn) {
-            try session.write(iam, "AttachRolePolicy", [("RoleName", roleName), ("PolicyArn", arn)], summary: "role \(roleName) policy \(arn)")
-        }
-        if policyARNs.allSatisfy(attached.contains) { print("unchanged: role \(roleName) has every policy attached") }
     }
 }

@@ -58,4 +58,10 @@ import Testing
         #expect(URIEncoding.decode("%7B%22a%22%3A1%7D+") == "{\"a\":1}+")
         #expect(URIEncoding.decode("%zz") == nil)
     }
+
+    /// As Python's urlencode writes it (moto re-encodes the form so when it checks a signature): a space is `+`.
+    @Test func formBodyWritesSpacesAsPlus() {
+        #expect(URIEncoding.formBody([("Action", "PutRolePolicy"), ("PolicyDocument", "{ \"a\": \"b+c %20\"\n}")])
+                == "Action=PutRolePolicy&PolicyDocument=%7B+%22a%22%3A+%22b%2Bc+%2520%22%0A%7D")
+    }
 }

@@ -1,7 +1,8 @@
 """A minimal, read-only stand-in for kube-apiserver, enough for `helm template --dry-run=server`: discovery for
 the kinds the chart renders, and GET of the objects it holds (everything else is a 404). It lets tests exercise
 the chart's `lookup` calls (e.g. keeping the self-signed certificate across upgrades) without a cluster.
-Binds 127.0.0.1 only."""
+With writable=True it also applies JSON merge patches (RFC 7386, `application/merge-patch+json`) to the objects it
+holds, as `webhook setup ... --annotate` sends them. Binds 127.0.0.1 only."""
 import http.server
 import json
 import threading
@@ -21,8 +22,9 @@ MAX_OBJECTS = 1000
 
 
 class FakeKubeAPI:
-    def __init__(self, version="1.30.0"):
+    def __init__(self, version="1.30.0", writable=False):
         self.version = version
+        self.writable = writable
         self.objects = {}  # URL path -> object
         self.requests = []
         self._lock = threading.Lock()
@@ -123,9 +125,40 @@ class FakeKubeAPI:
                 self.send_json(405, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
                                      "reason": "MethodNotAllowed", "code": 405})
 
-            do_POST = do_PUT = do_PATCH = do_DELETE = refuse
+            do_POST = do_PUT = do_DELETE = refuse
+
+            def do_PATCH(self):
+                if not api.writable:
+                    return self.refuse()
+                path = self.path.split("?", 1)[0]
+                media_type = self.headers.get("Content-Type", "").split(";")[0].strip()
+                patch = json.loads(self.rfile.read(min(int(self.headers.get("Content-Length", "0")), 1 << 20)) or b"null")
+                with api._lock:
+                    api.requests.append(("PATCH", path, media_type, patch))
+                    stored = api.objects.get(path)
+                    if stored is not None and media_type == "application/merge-patch+json":
+                        api.objects[path] = stored = merge_patch(stored, patch)
+                if stored is None:
+                    return self.not_found()
+                if media_type != "application/merge-patch+json":
+                    return self.send_json(415, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                                "reason": "UnsupportedMediaType", "code": 415})
+                self.send_json(200, stored)
 
             def log_message(self, *args):
                 pass
 
         return Handler
+
+
+def merge_patch(target, patch):
+    """RFC 7386."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
