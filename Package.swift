@@ -6,9 +6,11 @@
 //   PodIdentity, KubernetesClient <- ServiceAccountSources (manifests, reflectors, cache-miss lookup)
 //   Admission, HTTPServer, ServiceAccountSources <- WebhookService (wiring) <- webhook (CLI, with IRSAToolkit)
 //   JSONCore <- TrustPolicyRules (pure trust-policy merge) <- IRSAToolkit, webhook
+//   JSONCore, TrustPolicyRules <- TrustReconciliation (pure trust-controller logic)
 //   COpenSSL <- AWSCore (SigV4, endpoints, XML/INI readers, credential-source choice; no I/O)
 //   AWSCore, HTTPClient <- AWSClient (signed calls, retries, credential chain) <- webhook (setup commands)
 //   KubernetesClient <- webhook (setup --annotate: ServiceAccount merge PATCH)
+//   TrustReconciliation, AWSClient, KubernetesClient, WebhookService <- TrustController (the controller's I/O) <- webhook
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -51,6 +53,8 @@ let package = Package(
         // AWS calls over the one outbound HTTP client: signing, retries, errors, the credential chain, IAM/STS/S3.
         .target(name: "AWSClient", dependencies: ["AWSCore", "HTTPClient", "JSONCore", "FileSystem", "Locking"],
                 swiftSettings: swiftSettings),
+        // The trust controller's decisions: desired trust, the owned trust-policy statement, leader election.
+        .target(name: "TrustReconciliation", dependencies: ["JSONCore", "TrustPolicyRules"], swiftSettings: swiftSettings),
 
         // I/O: TLS, HTTP server, ServiceAccount sources, Kubernetes API client, IRSA toolkit.
         .target(
@@ -83,6 +87,18 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "IRSAToolkit", dependencies: ["JSONCore", "TrustPolicyRules", "COpenSSL", "TLSSupport", "FileSystem"], swiftSettings: swiftSettings),
 
+        // The trust controller's I/O: caches, leader election on a Lease, IAM reads and writes, annotations, Events.
+        .target(
+            name: "TrustController",
+            dependencies: [
+                "TrustReconciliation", "AWSClient", "AWSCore", "KubernetesClient", "HTTPServer", "WebhookService",
+                "JSONCore", "Locking",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings),
+
         // Wiring: routes, handlers, metrics, configuration.
         .target(
             name: "WebhookService",
@@ -98,8 +114,9 @@ let package = Package(
         .executableTarget(
             name: "webhook",
             dependencies: [
-                "WebhookService", "IRSAToolkit", "AWSCore", "AWSClient", "TrustPolicyRules", "Admission", "PodIdentity", "ServiceAccountSources", "TLSSupport",
-                "JSONCore", "FileSystem", "HTTPClient", "KubernetesClient",
+                "WebhookService", "TrustController", "TrustReconciliation", "KubernetesClient", "IRSAToolkit", "AWSCore", "AWSClient",
+                "TrustPolicyRules", "Admission", "PodIdentity", "ServiceAccountSources", "TLSSupport", "JSONCore", "FileSystem",
+                "HTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -129,6 +146,9 @@ let package = Package(
         .testTarget(name: "TrustPolicyRulesTests", dependencies: ["TrustPolicyRules", "JSONCore"], resources: [.copy("Cases")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Answers")], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustReconciliationTests", dependencies: ["TrustReconciliation", "JSONCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustControllerTests", dependencies: ["TrustController", "TrustReconciliation", "JSONCore"],
+                    swiftSettings: swiftSettings),
         .testTarget(
             name: "WebhookServiceTests",
             dependencies: [

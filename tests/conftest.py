@@ -35,6 +35,15 @@ def certs(tmp_path_factory):
     return out
 
 
+@pytest.fixture
+def fake_api(certs):
+    """The fake Kubernetes API server (tests/helpers/fake_apiserver.py) on 127.0.0.1, with its default token."""
+    from helpers.fake_apiserver import FakeAPIServer
+    server = FakeAPIServer(str(certs / "tls.crt"), str(certs / "tls.key")).start()
+    yield server
+    server.stop()
+
+
 def free_port():
     """A port that was free a moment ago. Only for servers that cannot bind port 0 and say which port they got
     (the webhook can: WebhookProcess reads its bound ports from its log)."""

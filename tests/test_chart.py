@@ -13,14 +13,10 @@ import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from helpers.chart import APP_VERSION, CHART, NAMESPACE, RELEASE, TIMEOUT, container, find, render
+from helpers.chart import APP_VERSION, CHART, CRD_GROUPS, FULLNAME, KUBE_VERSIONS, NAMESPACE, RELEASE, TIMEOUT, container, find, render
 from helpers.fake_kube_api import FakeKubeAPI
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-FULLNAME = "rel-pod-identity-webhook"
-KUBE_VERSIONS = ["1.30.0", "1.35.0"]
-# Kinds whose CRD schemas kubernetes-validate does not bundle; they are asserted on by hand below.
-CRD_GROUPS = ("cert-manager.io/", "monitoring.coreos.com/")
 
 
 def ca_pem(certs):

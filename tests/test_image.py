@@ -24,7 +24,7 @@ import jsonpatch
 import pytest
 
 from conftest import ROOT, WebhookEndpoints, free_port
-from fake_apiserver import FakeAPIServer
+from helpers.fake_apiserver import FakeAPIServer
 from helpers.chart import APP_VERSION, NAMESPACE as RELEASE_NAMESPACE, container, find, render
 from helpers.admission import review
 from helpers.certificates import der, make_certs, serving_certificate

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from fake_apiserver import FakeAPIServer, write_kubeconfig
+from helpers.fake_apiserver import FakeAPIServer, write_kubeconfig
 from helpers.admission import review
 
 PREFIX = "eks.amazonaws.com"

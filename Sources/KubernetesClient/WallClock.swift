@@ -1,8 +1,8 @@
 import Glibc
 
-enum WallClock {
+public enum WallClock {
     /// Seconds since the Unix epoch, for "last sync" gauges.
-    static func unixTime() -> Double {
+    public static func unixTime() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9

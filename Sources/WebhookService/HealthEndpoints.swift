@@ -1,8 +1,10 @@
 import HTTPServer
 
 /// `/healthz`, `/livez` and `/readyz`, served on both ports so kubelet probes need no TLS.
-struct HealthEndpoints: Sendable {
+public struct HealthEndpoints: Sendable {
     let health: HealthState
+
+    public init(health: HealthState) { self.health = health }
 
     static let paths: Set<String> = ["/healthz", "/livez", "/readyz"]
 

@@ -10,6 +10,14 @@ public struct MetricsEndpoint: HTTPHandler {
     /// `/debug/alpha/cache`, only with `--enable-debugging-handlers`.
     let cacheDump: (@Sendable () -> JSONValue)?
 
+    public init(metrics: WebhookMetrics, health: HealthEndpoints, beforeScrape: @escaping @Sendable () -> Void = {},
+                cacheDump: (@Sendable () -> JSONValue)? = nil) {
+        self.metrics = metrics
+        self.health = health
+        self.beforeScrape = beforeScrape
+        self.cacheDump = cacheDump
+    }
+
     public func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = ContinuousClock.now
         let response = route(request)

@@ -7,6 +7,10 @@ CHART = pathlib.Path(__file__).resolve().parent.parent.parent / "charts" / "pod-
 RELEASE = "rel"
 NAMESPACE = "piw"
 TIMEOUT = 120  # seconds for one helm command
+FULLNAME = "rel-pod-identity-webhook"
+KUBE_VERSIONS = ["1.30.0", "1.35.0"]
+# Kinds whose CRD schemas kubernetes-validate does not bundle; they are asserted on by hand in the chart tests.
+CRD_GROUPS = ("cert-manager.io/", "monitoring.coreos.com/")
 APP_VERSION = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
 
 

@@ -1,0 +1,55 @@
+import JSONCore
+import KubernetesClient
+import Locking
+import Logging
+import TrustReconciliation
+
+/// Writes the reconciles' `events.k8s.io/v1` Events. A reconcile repeats the same decision until something changes
+/// (a refusal stays a refusal), so an Event already written is not written again by this process.
+final class EventRecorder: Sendable {
+    static let reportingController = "pod-identity-webhook/trust-controller"
+
+    private let client: KubernetesAPIClient
+    private let instance: String
+    private let logger: Logger
+    private let written = Locked<Set<String>>([])
+
+    init(client: KubernetesAPIClient, instance: String, logger: Logger) {
+        self.client = client
+        self.instance = instance
+        self.logger = logger
+    }
+
+    func record(_ event: TrustEvent) {
+        let key = "\(event.regarding)|\(event.reason)|\(event.note)"
+        guard written.withLock({ $0.insert(key).inserted }) else { return }
+        let body = JSON.serialize(Self.object(event, instance: instance, unixTime: WallClock.unixTime()))
+        do {
+            _ = try client.send("POST", "/apis/events.k8s.io/v1/namespaces/\(event.namespace)/events", body: body)
+        } catch {
+            _ = written.withLock { $0.remove(key) }  // tried again at the next reconcile
+            logger.warning("cannot write an Event", metadata: ["reason": "\(event.reason)", "error": "\(error)"])
+        }
+    }
+
+    static func object(_ event: TrustEvent, instance: String, unixTime: Double) -> JSONValue {
+        let regarding: JSONValue
+        let name: String
+        switch event.regarding {
+        case .profile(let profile):
+            regarding = ["apiVersion": "kubeflow.org/v1", "kind": "Profile", "name": .string(profile)]
+            name = profile
+        case .serviceAccount(let namespace, let serviceAccount):
+            regarding = ["apiVersion": "v1", "kind": "ServiceAccount", "namespace": .string(namespace), "name": .string(serviceAccount)]
+            name = serviceAccount
+        }
+        return [
+            "apiVersion": "events.k8s.io/v1", "kind": "Event",
+            "metadata": ["generateName": .string(name + "."), "namespace": .string(event.namespace)],
+            "eventTime": .string(KubernetesTime.microTime(unixTime: unixTime)),
+            "reportingController": .string(reportingController), "reportingInstance": .string(instance),
+            "action": .string(event.action), "reason": .string(event.reason), "type": .string(event.kind.rawValue),
+            "note": .string(event.note), "regarding": regarding,
+        ]
+    }
+}
