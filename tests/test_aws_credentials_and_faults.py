@@ -17,6 +17,7 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "helpers"))
 from conftest import free_port  # noqa: E402
 from credentials_endpoint import CredentialsEndpoint  # noqa: E402
+from instance_metadata import InstanceMetadataEndpoint  # noqa: E402
 from moto_server import MotoServer  # noqa: E402
 
 ISSUER = "https://oidc.example.com/id/C1"
@@ -100,6 +101,26 @@ def test_container_credentials_with_the_authorization_token_file(webhook_bin, ch
         assert "projected-token-value" not in result.stdout + result.stderr
     finally:
         endpoint.stop()
+
+
+def test_instance_metadata_v2_is_the_last_source(webhook_bin, checked_moto, tmp_path):
+    """With no other source, the instance role's credentials come from IMDSv2: a session token first, then the role
+    name and its credentials, each GET carrying the token (an IMDS that refuses v1 answers nothing else)."""
+    key_id, secret = checked_moto.key
+    imds = InstanceMetadataEndpoint("node-role", lambda: {"AccessKeyId": key_id, "SecretAccessKey": secret,
+                                                          "Token": None, "Expiration": "2099-01-01T00:00:00Z"}).start()
+    try:
+        env = dict(base_env(tmp_path, checked_moto.url), AWS_EC2_METADATA_DISABLED="false",
+                   AWS_EC2_METADATA_SERVICE_ENDPOINT=imds.url)
+        result = dry_run(webhook_bin, env)
+        assert result.returncode == 0, result.stderr
+        assert "credentials from instance metadata" in result.stdout
+        assert imds.requests[0][:2] == ("PUT", "/latest/api/token")
+        assert all(status == 200 for _, _, status in imds.requests), imds.requests
+        assert ("GET", "/latest/meta-data/iam/security-credentials/node-role", 200) in imds.requests
+        assert imds.session_token not in result.stdout + result.stderr
+    finally:
+        imds.stop()
 
 
 @pytest.mark.parametrize("expires_in, fetches", [(3600, 1), (120, 2)])
