@@ -13,7 +13,7 @@ import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from helpers.chart import APP_VERSION, CHART, CRD_GROUPS, FULLNAME, KUBE_VERSIONS, NAMESPACE, RELEASE, TIMEOUT, container, find, render
+from helpers.chart import validate_strictly, APP_VERSION, CHART, CRD_GROUPS, FULLNAME, KUBE_VERSIONS, NAMESPACE, RELEASE, TIMEOUT, container, find, render
 from helpers.fake_kube_api import FakeKubeAPI
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -151,12 +151,7 @@ def test_helm_lint_strict(helm, certs, variant):
 @pytest.mark.parametrize("variant", VARIANT_NAMES)
 def test_rendered_objects_validate_strictly(helm, certs, tmp_path, variant, kube_version):
     objects = render(helm, variants(certs)[variant], kube_version)
-    core = [o for o in objects if not o["apiVersion"].startswith(CRD_GROUPS)]
-    manifest = tmp_path / "manifest.yaml"
-    manifest.write_text(yaml.safe_dump_all(core))
-    validator = pathlib.Path(sys.executable).with_name("kubernetes-validate")
-    result = subprocess.run([str(validator), "--strict", "-k", kube_version, str(manifest)],
-                            capture_output=True, text=True, timeout=TIMEOUT)
+    core, result = validate_strictly(objects, kube_version, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     passed = [line for line in result.stdout.splitlines() if " passed for resource " in line]
     assert len(passed) == len(core), result.stdout + result.stderr

@@ -8,7 +8,7 @@ import sys
 import pytest
 import yaml
 
-from helpers.chart import CHART, CRD_GROUPS, FULLNAME, KUBE_VERSIONS, NAMESPACE, TIMEOUT, find, render
+from helpers.chart import validate_strictly, CHART, CRD_GROUPS, FULLNAME, KUBE_VERSIONS, NAMESPACE, TIMEOUT, find, render
 
 NAME = FULLNAME + "-trust-controller"
 ROLE_ANNOTATION = {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/trust-controller"}
@@ -33,12 +33,7 @@ def of(objects, kind):
 @pytest.mark.parametrize("kube_version", KUBE_VERSIONS)
 def test_renders_and_validates_strictly(helm, tmp_path, kube_version):
     objects = render(helm, ENABLED, kube_version)
-    core = [o for o in objects if not o["apiVersion"].startswith(CRD_GROUPS)]
-    manifest = tmp_path / "manifest.yaml"
-    manifest.write_text(yaml.safe_dump_all(core))
-    validator = pathlib.Path(sys.executable).with_name("kubernetes-validate")
-    result = subprocess.run([str(validator), "--strict", "-k", kube_version, str(manifest)],
-                            capture_output=True, text=True, timeout=TIMEOUT)
+    core, result = validate_strictly(objects, kube_version, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -1,5 +1,7 @@
 """The Helm chart as the chart and image tests render it: names, `helm template`, and finding rendered objects."""
 import pathlib
+import subprocess
+import sys
 
 import yaml
 
@@ -30,3 +32,15 @@ def container(objects):
     pod = find(objects, "Deployment")["spec"]["template"]["spec"]
     assert len(pod["containers"]) == 1
     return pod["containers"][0]
+
+
+def validate_strictly(objects, kube_version, tmp_path):
+    """kubernetes-validate --strict over the rendered objects the API server knows without CRDs; returns the
+    objects checked and the validator's result."""
+    core = [o for o in objects if not o["apiVersion"].startswith(CRD_GROUPS)]
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(yaml.safe_dump_all(core))
+    validator = pathlib.Path(sys.executable).with_name("kubernetes-validate")
+    result = subprocess.run([str(validator), "--strict", "-k", kube_version, str(manifest)],
+                            capture_output=True, text=True, timeout=TIMEOUT)
+    return core, result

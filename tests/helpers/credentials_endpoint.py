@@ -4,12 +4,13 @@ credentials in the container-credentials JSON shape the AWS SDKs read. Binds 127
 http to loopback hosts for this endpoint)."""
 import http.server
 import json
-import threading
+
+from helpers.loopback_endpoint import LoopbackEndpoint
 
 MAX_REQUESTS_RECORDED = 100
 
 
-class CredentialsEndpoint:
+class CredentialsEndpoint(LoopbackEndpoint):
     def __init__(self, token_file, issue_credentials, path="/v1/credentials"):
         """`token_file`: the file whose content is the only accepted Authorization header value.
         `issue_credentials()`: returns a dict with AccessKeyId, SecretAccessKey, Token, Expiration (ISO 8601)."""
@@ -17,22 +18,11 @@ class CredentialsEndpoint:
         self.issue_credentials = issue_credentials
         self.path = path
         self.requests = []  # (path, authorized) of every request, in order
-        self._lock = threading.Lock()
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__()
 
     @property
     def url(self):
-        return "http://127.0.0.1:%d%s" % (self._server.server_address[1], self.path)
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
+        return self.origin + self.path
 
     def authorized_requests(self):
         with self._lock:

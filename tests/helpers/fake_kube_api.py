@@ -7,6 +7,8 @@ import http.server
 import json
 import threading
 
+from helpers.fake_apiserver import merge_patch
+
 # groupVersion -> [(resource, kind, namespaced)]
 RESOURCES = {
     "v1": [("secrets", "Secret", True), ("serviceaccounts", "ServiceAccount", True),
@@ -149,16 +151,3 @@ class FakeKubeAPI:
                 pass
 
         return Handler
-
-
-def merge_patch(target, patch):
-    """RFC 7386."""
-    if not isinstance(patch, dict):
-        return patch
-    result = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result

@@ -4,34 +4,24 @@ served in IMDS's JSON shape. Binds 127.0.0.1 only."""
 import http.server
 import json
 import secrets
-import threading
+
+from helpers.loopback_endpoint import LoopbackEndpoint
 
 ROLE_PATH = "/latest/meta-data/iam/security-credentials/"
 
 
-class InstanceMetadataEndpoint:
+class InstanceMetadataEndpoint(LoopbackEndpoint):
     def __init__(self, role_name, issue_credentials):
         """`issue_credentials()`: a dict with AccessKeyId, SecretAccessKey, Token, Expiration (ISO 8601)."""
         self.role_name = role_name
         self.issue_credentials = issue_credentials
         self.session_token = secrets.token_urlsafe(24)
         self.requests = []  # (method, path, status) of every request, in order
-        self._lock = threading.Lock()
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__()
 
     @property
     def url(self):
-        return "http://127.0.0.1:%d" % self._server.server_address[1]
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
+        return self.origin
 
     def _record(self, method, path, status):
         with self._lock:
