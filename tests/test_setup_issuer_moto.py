@@ -12,9 +12,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from test_setup_moto import admin, aws_env, moto, run  # noqa: F401
+from helpers.setup_env import ISSUER, admin, aws_env, moto, run  # noqa: F401
 
-ISSUER = "https://oidc.example.com/id/C1"
 KEYS = ("id/C1/.well-known/openid-configuration", "id/C1/openid/v1/jwks")
 OURS = {"Sid": "PodIdentityWebhookIssuerRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
         "Resource": [f"arn:aws:s3:::irsa-c1/{key}" for key in KEYS]}
