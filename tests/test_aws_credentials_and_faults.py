@@ -12,7 +12,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import free_port
+from helpers.loopback_endpoint import free_port
 from helpers.credentials_endpoint import CredentialsEndpoint
 from helpers.instance_metadata import InstanceMetadataEndpoint
 from helpers.moto_server import MotoServer

@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from conftest import free_port
+from helpers.loopback_endpoint import free_port
 from helpers.admission import SERVICE_ACCOUNTS, review as review_of
 
 def admit(c, url, uid):

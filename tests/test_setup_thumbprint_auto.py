@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from conftest import free_port
+from helpers.loopback_endpoint import free_port
 from helpers.setup_env import admin, aws_env, moto, run  # noqa: F401
 
 
