@@ -95,7 +95,7 @@ class FakeKubeAPI(LoopbackEndpoint):
         class Handler(QuietHandler):
             def not_found(self):
                 self.reply_json(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
-                                     "reason": "NotFound", "code": 404})
+                                      "reason": "NotFound", "code": 404})
 
             def do_GET(self):
                 path = self.path.split("?", 1)[0]
@@ -111,7 +111,7 @@ class FakeKubeAPI(LoopbackEndpoint):
                 with api._lock:
                     api.requests.append((self.command, self.path))
                 self.reply_json(405, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
-                                     "reason": "MethodNotAllowed", "code": 405})
+                                      "reason": "MethodNotAllowed", "code": 405})
 
             do_POST = do_PUT = do_DELETE = refuse
 
@@ -130,7 +130,7 @@ class FakeKubeAPI(LoopbackEndpoint):
                     return self.not_found()
                 if media_type != "application/merge-patch+json":
                     return self.reply_json(415, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
-                                                "reason": "UnsupportedMediaType", "code": 415})
+                                                 "reason": "UnsupportedMediaType", "code": 415})
                 self.reply_json(200, stored)
 
         return Handler
