@@ -106,7 +106,7 @@ let package = Package(
             name: "WebhookService",
             dependencies: [
                 "JSONCore", "PodIdentity", "Admission", "TLSSupport", "HTTPServer",
-                "ServiceAccountSources", "KubernetesClient", "Locking", "FileSystem", "CWebhookShims",
+                "ServiceAccountSources", "KubernetesClient", "Locking", "CWebhookShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
