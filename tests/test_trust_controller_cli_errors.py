@@ -9,7 +9,7 @@ ROLE = ["--allowed-roles", "arn:aws:iam::123456789012:role/kf-*"]
 @pytest.mark.parametrize("args, message", [
     (["--kubeflow-profiles"], "--allowed-roles is required"),
     (ROLE, "nothing to do: give --kubeflow-profiles, --annotated-service-accounts, or both"),
-    (["--kubeflow-profiles", "--allowed-roles", "role/kf-*"], "an --allowed-roles pattern is an ARN glob starting with arn:"),
+    (["--kubeflow-profiles", "--allowed-roles", "role/kf-*"], '--allowed-roles "role/kf-*": not an ARN glob (it starts with arn:)'),
     (["--kubeflow-profiles", "--allowed-roles", "arn:aws:iam::123456789012:role/{name}"], "the only placeholder is {namespace}"),
     (["--annotated-service-accounts", "--namespace-selector", "a in (b"] + ROLE, "--namespace-selector"),
     (["--kubeflow-profiles", "--resync-period", "0s"] + ROLE, "--resync-period must be at least 100ms"),

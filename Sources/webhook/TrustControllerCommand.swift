@@ -81,7 +81,7 @@ struct TrustControllerCommand: ParsableCommand {
         // Every line logged reaches standard error before the exit, also when starting fails.
         defer { logWriter.finish(timeout: .seconds(5)) }
         let patterns = try allowedRoles.flatMap { $0.split(separator: ",") }.map { text throws(ValidationError) in
-            do { return try RolePattern(String(text)) } catch { throw ValidationError("--allowed-roles: \(error)") }
+            do { return try RolePattern(String(text)) } catch { throw ValidationError("\(error)") }
         }
         let selector: LabelSelector
         do { selector = try LabelSelector(parsing: namespaceSelector) } catch { throw ValidationError("--namespace-selector: \(error)") }
