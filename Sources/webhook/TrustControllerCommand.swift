@@ -48,7 +48,7 @@ struct TrustControllerCommand: ParsableCommand {
     @Option(help: "Address the metrics listener binds to.")
     var bindAddress = "0.0.0.0"
 
-    @Option(help: "Kubeconfig for running outside the cluster (default: the in-cluster configuration).")
+    @Option(help: "Kubeconfig for running outside the cluster (default: kubectl's choice: in-cluster, else $KUBECONFIG, else ~/.kube/config).")
     var kubeconfig: String?
 
     @Option(help: "Annotation prefix of the role annotations.")
@@ -87,9 +87,8 @@ struct TrustControllerCommand: ParsableCommand {
         do { selector = try LabelSelector(parsing: namespaceSelector) } catch { throw ValidationError("--namespace-selector: \(error)") }
 
         let environment = ProcessEnvironment.all
-        let kubernetesConfiguration = try kubeconfig.map { try KubernetesClientConfiguration.kubeconfig(path: $0) }
-            ?? KubernetesClientConfiguration.inCluster(environment: environment)
-        let kubernetes = try KubernetesAPIClient(configuration: kubernetesConfiguration)
+        let selection = try KubernetesClientConfiguration.select(kubeconfig: kubeconfig, apiServer: nil, environment: environment)
+        let kubernetes = try KubernetesAPIClient(configuration: selection.configuration)
 
         let session = try aws.session()
         let identity = try session.sts().call("GetCallerIdentity", [])
