@@ -101,7 +101,7 @@ public final class TrustController: Sendable {
         guard started else { throw ThreadStartFailure() }
         logger.notice("trust controller running", metadata: [
             "identity": "\(configuration.identity)", "issuer": "\(configuration.issuer)",
-            "allowedRoles": "\(configuration.allowedRoles.map(\.text))", "metrics": "\(configuration.bindAddress):\(configuration.metricsPort)",
+            "allowedRoles": "\(rules.allowedRoles.map(\.text))", "metrics": "\(configuration.bindAddress):\(configuration.metricsPort)",
         ])
 
         let signal = signals.wait()

@@ -110,10 +110,10 @@ struct TrustControllerCommand: ParsableCommand {
         gethostname(&hostname, hostname.count - 1)
         let holder = environment["POD_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? String(decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let configuration = TrustControllerConfiguration(
-            issuer: issuer, allowedRoles: patterns, kubeflowProfiles: kubeflowProfiles,
+            issuer: issuer, kubeflowProfiles: kubeflowProfiles,
             annotatedServiceAccounts: annotatedServiceAccounts, namespaceSelector: selector,
             resyncPeriod: resyncPeriod.duration, trustPolicyQuota: trustPolicyQuota,
-            compactNamespacePrefixes: compactNamespacePrefixes, namespace: namespace, bindAddress: bindAddress,
+            namespace: namespace, bindAddress: bindAddress,
             metricsPort: metricsPort, annotationPrefix: annotationPrefix, audience: session.partition.stsAudience,
             identity: holder)
         let controller = TrustController(configuration: configuration, kubernetes: kubernetes, iam: try session.iam(), rules: rules)
