@@ -9,19 +9,22 @@ public struct TrustRules: Sendable {
     public init(allowedRoles: [RolePattern], caller: CallerAccount, compactNamespacePrefixes: [String] = [])
         throws(TrustRequestError)
     {
-        for prefix in compactNamespacePrefixes {
-            // A namespace is a DNS label; a prefix with anything else (a glob character above all) would widen the pattern.
-            guard !prefix.isEmpty, prefix.utf8.allSatisfy({
-                ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
-                    || $0 == UInt8(ascii: "-")
-            }) else {
-                throw .invalidSetting(option: "--compact-namespace-prefix", value: prefix,
-                                      problem: "must be the start of a namespace name ([a-z0-9-]+)")
-            }
-        }
+        for prefix in compactNamespacePrefixes { try Self.checkCompactPrefix(prefix) }
         self.allowedRoles = allowedRoles
         self.caller = caller
         self.compactNamespacePrefixes = compactNamespacePrefixes
+    }
+
+    /// A namespace is a DNS label; a prefix with anything else (a glob character above all) would widen the pattern.
+    /// Also called before the command's first AWS call, so a bad flag is named before anything is done.
+    public static func checkCompactPrefix(_ prefix: String) throws(TrustRequestError) {
+        guard !prefix.isEmpty, prefix.utf8.allSatisfy({
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+                || $0 == UInt8(ascii: "-")
+        }) else {
+            throw .invalidSetting(option: "--compact-namespace-prefix", value: prefix,
+                                  problem: "must be the start of a namespace name ([a-z0-9-]+)")
+        }
     }
 
     /// Throws why `role` may not trust a ServiceAccount of `namespace`: outside `--allowed-roles` for that namespace,

@@ -83,6 +83,9 @@ struct TrustControllerCommand: ParsableCommand {
         let patterns = try allowedRoles.flatMap { $0.split(separator: ",") }.map { text throws(ValidationError) in
             do { return try RolePattern(String(text)) } catch { throw ValidationError("\(error)") }
         }
+        for prefix in compactNamespacePrefixes {
+            do { try TrustRules.checkCompactPrefix(prefix) } catch { throw ValidationError("\(error)") }
+        }
         let selector: LabelSelector
         do { selector = try LabelSelector(parsing: namespaceSelector) } catch { throw ValidationError("--namespace-selector: \(error)") }
 
