@@ -5,7 +5,6 @@ server, in the order of the document; the `walkthrough-background` block (the tr
 blocks are the objects the test creates where the document says `kubectl apply` (the fake API server has no
 discovery for kubectl); `walkthrough-notebook` runs with only what `webhook mutate` injected into the pod."""
 import json
-import os
 import pathlib
 import re
 import signal
@@ -19,11 +18,11 @@ import pytest
 import yaml
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from conftest import ROOT, free_port
 from helpers.fake_apiserver import write_kubeconfig
+from helpers.loopback_endpoint import free_port
 from helpers.moto_server import MotoServer
 
-DOC = ROOT / "docs" / "kubeflow.md"
+DOC = pathlib.Path(__file__).resolve().parent.parent / "docs" / "kubeflow.md"
 THUMBPRINT = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"  # the test's issuer is not served: no `auto`
 FENCE = re.compile(r"^( *)```(\w+)(?: ([\w-]+))?\n(.*?)^\1```$", re.S | re.M)
 
