@@ -5,22 +5,26 @@ import Logging
 import TrustReconciliation
 
 /// Writes the reconciles' `events.k8s.io/v1` Events. A reconcile repeats the same decision until something changes
-/// (a refusal stays a refusal), so an Event already written is not written again by this process.
+/// (a refusal stays a refusal), so an Event already written is not written again by this process. Like every write,
+/// an Event is written only while this replica leads (`mayWrite`); one it could not write is tried again.
 final class EventRecorder: Sendable {
     static let reportingController = "pod-identity-webhook/trust-controller"
 
     private let client: KubernetesAPIClient
     private let instance: String
     private let logger: Logger
+    private let mayWrite: @Sendable () -> Bool
     private let written = Locked<Set<String>>([])
 
-    init(client: KubernetesAPIClient, instance: String, logger: Logger) {
+    init(client: KubernetesAPIClient, instance: String, logger: Logger, mayWrite: @escaping @Sendable () -> Bool) {
         self.client = client
         self.instance = instance
         self.logger = logger
+        self.mayWrite = mayWrite
     }
 
     func record(_ event: TrustEvent) {
+        guard mayWrite() else { return }
         let key = "\(event.regarding)|\(event.reason)|\(event.note)"
         guard written.withLock({ $0.insert(key).inserted }) else { return }
         let body = JSON.serialize(Self.object(event, instance: instance, unixTime: WallClock.unixTime()))
