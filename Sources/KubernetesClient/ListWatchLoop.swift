@@ -39,7 +39,7 @@ public final class ListWatchLoop: Sendable {
     private let started = Atomic<Bool>(false)
     /// The server ends each watch after this long (randomized per watch, as client-go does, to spread reconnects).
     let watchTimeoutRange: ClosedRange<Int>
-    /// Runs after each complete LIST, once the parsed pages are freed.
+    /// Runs after each complete LIST, once the parsed pages are freed and before `hasSynced` turns true.
     let afterList: @Sendable () -> Void
 
     public init(client: KubernetesAPIClient, resource: Resource, handler: any ListWatchHandler, logger: Logger,
@@ -75,7 +75,6 @@ public final class ListWatchLoop: Sendable {
             do {
                 if resourceVersion == nil {
                     resourceVersion = try list(handler, as: representation)
-                    afterList()
                     backoff.reset()
                 }
                 try watch(from: &resourceVersion, as: representation, backoff: &backoff)
@@ -177,6 +176,9 @@ public final class ListWatchLoop: Sendable {
             throw .malformedResponse("\(resource.name) list has no metadata.resourceVersion")
         }
         handler.replaceAll(with: entries)
+        entries = []
+        // Before readiness, so a ready process already has the memory of the steady state.
+        afterList()
         let firstSync = !synced.exchange(true, ordering: .acquiringAndReleasing)
         metrics.sourceSynchronized(resource: resource.name, unixTime: WallClock.unixTime())
         let shape = switch (representation, served) {

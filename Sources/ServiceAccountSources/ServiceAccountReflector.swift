@@ -49,11 +49,8 @@ public final class ServiceAccountReflector: Sendable {
         }
 
         func replaceAll(with entries: [(key: ServiceAccountKey, record: ServiceAccountRecord)]) {
-            var records: [ServiceAccountKey: ServiceAccountRecord] = [:]
-            records.reserveCapacity(entries.count)
-            for (key, record) in entries { records[key] = record }
-            store.replaceAll(records)
-            metrics.serviceAccountCacheSize(records.count)
+            store.replaceAll(entries.lazy.map { (key: $0.key, value: $0.record) })
+            metrics.serviceAccountCacheSize(store.count)
         }
 
         func apply(_ kind: WatchEvent.Kind, object: JSONValue) {

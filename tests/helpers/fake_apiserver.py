@@ -108,8 +108,8 @@ def negotiate(accept, partial_kind, mode):
 
 
 def partial_object(obj):
-    """An object as a PartialObjectMetadata: its metadata only."""
-    return {"apiVersion": META_API_VERSION, "kind": "PartialObjectMetadata", "metadata": copy.deepcopy(obj["metadata"])}
+    """An object as a PartialObjectMetadata: its metadata only (shared with `obj`: encode it, do not change it)."""
+    return {"apiVersion": META_API_VERSION, "kind": "PartialObjectMetadata", "metadata": obj["metadata"]}
 
 
 def status_body(code, reason, message, details=None):
@@ -674,7 +674,9 @@ class FakeAPIServer:
         if encoded is not None:
             return encoded
         chunk = items[offset:offset + limit] if limit else items[offset:]
-        page = [self._served(obj, definition, version) for obj in chunk]
+        # Stored objects are replaced on change, never changed in place: the page can share them while it is encoded.
+        api_version = definition.api_version(version)
+        page = [dict(obj, apiVersion=api_version) for obj in chunk]
         metadata = {"resourceVersion": str(list_rv)}
         next_token = None
         if limit and offset + limit < len(items):
