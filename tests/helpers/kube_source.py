@@ -69,3 +69,16 @@ def service_account_accepts(api, watch):
     with api.cond:
         return [accept for method, path, query, accept in api.accepts
                 if path == "/api/v1/serviceaccounts" and ("watch" in query) == watch]
+
+
+def mutates_listed_and_watched_accounts(api, serve):
+    """Starts the webhook with one annotated account listed, adds a second once the watch is open, and checks that
+    both are mutated; returns the webhook. Grace period 0 disables the direct GET, so the second account can only
+    have come through the watch."""
+    api.put_service_account("team-a", "listed", {PREFIX + "/role-arn": role("listed")})
+    webhook = serve("--service-account-lookup-grace-period", "0")
+    assert injected_role(webhook, "team-a", "listed") == role("listed")
+    eventually(webhook, lambda: service_account_accepts(api, watch=True), "the watch to open")
+    api.put_service_account("team-a", "watched", {PREFIX + "/role-arn": role("watched")})
+    eventually(webhook, lambda: injected_role(webhook, "team-a", "watched") == role("watched"), "the watched account")
+    return webhook
