@@ -4,7 +4,6 @@ another."""
 import itertools
 import os
 import re
-import socket
 import ssl
 import subprocess
 import pathlib
@@ -42,14 +41,6 @@ def fake_api(certs):
     server = FakeAPIServer(str(certs / "tls.crt"), str(certs / "tls.key")).start()
     yield server
     server.stop()
-
-
-def free_port():
-    """A port that was free a moment ago. Only for servers that cannot bind port 0 and say which port they got
-    (the webhook can: WebhookProcess reads its bound ports from its log)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class WebhookEndpoints:
