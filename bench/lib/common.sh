@@ -180,7 +180,7 @@ stop_nginx() {
 start_fake_api() {
   local name=$1 accounts=$2 mode=$3 info="$WORK/$1.api-info"
   rm -f "$info"
-  $FAKE_API_PYTHON "$BENCH_DIR/lib/fake_api.py" --accounts "$accounts" --cert "$CERT" --key "$KEY" --ca "$CA" \
+  PYTHONPATH="$ROOT/tests" $FAKE_API_PYTHON "$BENCH_DIR/lib/fake_api.py" --accounts "$accounts" --cert "$CERT" --key "$KEY" --ca "$CA" \
     --kubeconfig "$WORK/$name.kubeconfig" --info "$info" --partial-metadata "$mode" --timeout 900 \
     2>"$WORK/$name.api.log" &
   FAKE_API_PID=$!

@@ -5,7 +5,7 @@ for `make bench-scale`: the webhook then loads them through its real client, ove
   fake_api.py --accounts FOLDER --cert CERT --key KEY --ca CA --kubeconfig OUT --info FILE --timeout S
               [--partial-metadata honoured|ignored|refused] [--page-size N]
 
-FOLDER holds JSON Lists (bench/requests/generate.py service-accounts). Every LIST page the webhook will ask for
+Run with PYTHONPATH=tests (the fake server is tests/helpers/fake_apiserver.py). FOLDER holds JSON Lists (bench/requests/generate.py service-accounts). Every LIST page the webhook will ask for
 (--page-size, the webhook's 500) is encoded ahead, in both shapes, so the server only copies bytes while the
 webhook loads; the history is compacted, so a watch costs nothing either. Once serving, FILE gets "PID PORT"
 (written atomically); the server then runs until SIGTERM or SIGINT, or until --timeout seconds have passed.
@@ -20,8 +20,7 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
-from helpers.fake_apiserver import PARTIAL_METADATA_MODES, SA, FakeAPIServer, write_kubeconfig  # noqa: E402
+from helpers.fake_apiserver import PARTIAL_METADATA_MODES, SA, FakeAPIServer, write_kubeconfig
 
 TOKEN = "bench-token"
 
