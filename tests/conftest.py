@@ -15,6 +15,10 @@ import yaml
 from helpers import get_helm
 from helpers.chart import TIMEOUT
 
+# Fixtures that belong to one family of tests live beside its helpers; registered here, so a test names them as
+# arguments without importing them.
+pytest_plugins = ["helpers.kube_source", "helpers.setup_env", "helpers.trust_controller_env"]
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 

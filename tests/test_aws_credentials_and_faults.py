@@ -16,7 +16,7 @@ from helpers.loopback_endpoint import free_port
 from helpers.credentials_endpoint import CredentialsEndpoint
 from helpers.instance_metadata import InstanceMetadataEndpoint
 from helpers.moto_server import MotoServer
-from helpers.setup_env import ISSUER, THUMBPRINT, moto  # noqa: F401
+from helpers.setup_env import ISSUER, THUMBPRINT
 
 
 def base_env(tmp_path, endpoint):

@@ -8,8 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from helpers.fake_apiserver import write_kubeconfig
-from helpers.kube_source import (PREFIX, api, eventually, injected_role, kubeconfig, role,  # noqa: F401
-                                 serve)
+from helpers.kube_source import PREFIX, eventually, injected_role, role
 
 
 def watching(webhook, api):

@@ -1,7 +1,6 @@
 """A server that ignores the metadata-only Accept and answers with full ServiceAccounts (a ServiceAccountList and
 full watch events): the webhook reads the same `metadata` from them, mutates, and says what the server did."""
-from helpers.kube_source import (api, kubeconfig, mutates_listed_and_watched_accounts, serve,  # noqa: F401
-                                 service_account_accepts)
+from helpers.kube_source import mutates_listed_and_watched_accounts, service_account_accepts
 
 
 def test_full_objects_in_answer_to_a_metadata_request_work(api, serve):

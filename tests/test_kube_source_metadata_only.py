@@ -1,8 +1,7 @@
 """ServiceAccounts come from the API as metadata only: the LIST asks for a PartialObjectMetadataList and the WATCH
 for PartialObjectMetadata events, as client-go's metadata informers do (with plain JSON as the server's fallback),
 and the webhook mutates from them as from full objects: nothing it reads is outside `metadata`."""
-from helpers.kube_source import (api, kubeconfig, mutates_listed_and_watched_accounts, serve,  # noqa: F401
-                                 service_account_accepts)
+from helpers.kube_source import mutates_listed_and_watched_accounts, service_account_accepts
 
 LIST_ACCEPT = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
 WATCH_ACCEPT = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"

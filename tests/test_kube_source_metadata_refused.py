@@ -1,7 +1,6 @@
 """A server that refuses metadata-only responses (406 Not Acceptable, as a proxy or an old aggregated API server
 may): the webhook says so once, lists and watches full objects from then on, and mutates as usual."""
-from helpers.kube_source import (api, kubeconfig, mutates_listed_and_watched_accounts, serve,  # noqa: F401
-                                 service_account_accepts)
+from helpers.kube_source import mutates_listed_and_watched_accounts, service_account_accepts
 
 
 def test_406_falls_back_to_full_objects(api, serve):

@@ -3,7 +3,7 @@
 import pytest
 
 from helpers.fake_kube_api import FakeKubeAPI
-from helpers.setup_env import ISSUER, THUMBPRINT, aws_env, moto, run  # noqa: F401
+from helpers.setup_env import ISSUER, THUMBPRINT, aws_env, run
 
 KEY = "eks.amazonaws.com/role-arn"
 

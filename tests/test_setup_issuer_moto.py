@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from helpers.loopback_endpoint import QuietHandler
-from helpers.setup_env import ISSUER, admin, aws_env, moto, run  # noqa: F401
+from helpers.setup_env import ISSUER, admin, aws_env, run
 
 KEYS = ("id/C1/.well-known/openid-configuration", "id/C1/openid/v1/jwks")
 OURS = {"Sid": "PodIdentityWebhookIssuerRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from helpers.setup_env import ISSUER, PROVIDER_ARN, THUMBPRINT, admin, aws_env, moto, run  # noqa: F401
+from helpers.setup_env import ISSUER, PROVIDER_ARN, THUMBPRINT, admin, aws_env, run
 ADMIN_SUBJECTS = ["system:serviceaccount:kubeflow:" + name
                   for name in ("kf-admin", "alb-ingress-controller", "profiles-controller-service-account", "fluentd")]
 ALB_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "elasticloadbalancing:*", "Resource": "*"}]}

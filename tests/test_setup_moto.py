@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from helpers.setup_env import ISSUER, PROVIDER_ARN, THUMBPRINT, admin, aws_env, moto, run  # noqa: F401
+from helpers.setup_env import ISSUER, PROVIDER_ARN, THUMBPRINT, admin, aws_env, run
 
 
 def test_oidc_provider_is_created_once_then_left_alone(webhook_bin, moto, tmp_path):

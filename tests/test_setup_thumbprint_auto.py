@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from helpers.loopback_endpoint import free_port
-from helpers.setup_env import admin, aws_env, moto, run  # noqa: F401
+from helpers.setup_env import admin, aws_env, run
 
 
 @pytest.fixture()

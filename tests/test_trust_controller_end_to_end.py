@@ -21,7 +21,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from helpers.admission import review
-from helpers.trust_controller_env import ACCOUNT, ISSUER, cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import ACCOUNT, ISSUER, profile_plugin, role_arn
 
 BOTO3 = """
 import json, boto3

@@ -1,7 +1,7 @@
 """The marker annotation (`eks.amazonaws.com/trust-controller-role`) is how the controller finds roles it once wrote,
 but anyone who may edit a ServiceAccount can write it: a marker naming a role outside --allowed-roles (even one
 holding a statement with the controller's Sid) makes the controller neither read nor write that role."""
-from helpers.trust_controller_env import SID, base_statement, cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import SID, base_statement, profile_plugin, role_arn
 
 
 def test_a_forged_marker_never_leads_into_a_role_outside_the_allowed_ones(cluster):

@@ -5,7 +5,7 @@ test_trust_controller_leader_election.py)."""
 import datetime
 import signal
 
-from helpers.trust_controller_env import cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import profile_plugin, role_arn
 
 LEASE = ("leases", "kube-system", "pod-identity-webhook-trust-controller")
 

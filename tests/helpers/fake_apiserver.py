@@ -620,7 +620,6 @@ class FakeAPIServer:
         return labels_match(metadata.get("labels") or {}, label_requirements)
 
     def _collection(self, handler, definition, version, namespace, query):
-        resource = definition.plural
         selector = query.get("fieldSelector")
         if selector and not selector.startswith("metadata.name="):
             return self._send_json(handler, 400, status_body(400, "BadRequest", "unsupported field selector"))
