@@ -22,14 +22,7 @@ def seconds(micro_time):
 
 
 def test_a_stopped_leader_releases_the_lease_and_the_other_takes_over_at_once(cluster):
-    cluster.create_role("kf-judy")
-    for name in ("judy", "karl"):
-        cluster.api.put_service_account(name, "default-editor")
-    leader = cluster.start(pod_name="replica-a")
-    leader.wait_for(lambda: leader.metric("trust_controller_leader") == 1, "replica-a to lead")
-    follower = cluster.start(pod_name="replica-b")
-    cluster.api.put_profile("judy", plugins=profile_plugin(role_arn("kf-judy")))
-    leader.wait_for(lambda: cluster.role_annotation("judy") == role_arn("kf-judy"), "judy's annotation")
+    leader, follower = cluster.start_pair("kf-judy", granted="judy", waiting=("karl",))
 
     with cluster.api.cond:
         stopped_at = cluster.api.rv

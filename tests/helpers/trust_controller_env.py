@@ -71,6 +71,19 @@ class Cluster:
         self.replicas.append(replica)
         return replica
 
+    def start_pair(self, role, granted, waiting):
+        """Two replicas, replica-a leading, after it granted Profile `granted` the role `role`; the Profiles in
+        `waiting` get their ServiceAccounts but no Profile yet. Returns (leader, follower)."""
+        self.create_role(role)
+        for name in (granted, *waiting):
+            self.api.put_service_account(name, "default-editor")
+        leader = self.start(pod_name="replica-a")
+        leader.wait_for(lambda: leader.metric("trust_controller_leader") == 1, "replica-a to lead")
+        follower = self.start(pod_name="replica-b")
+        self.api.put_profile(granted, plugins=profile_plugin(role_arn(role)))
+        leader.wait_for(lambda: self.role_annotation(granted) == role_arn(role), f"{granted}'s annotation")
+        return leader, follower
+
     def stop(self):
         for replica in self.replicas:
             replica.stop()
