@@ -29,6 +29,25 @@ public struct JSONByteWriter: @unchecked Sendable {
         append(literal.utf8Start, count: literal.utf8CodeUnitCount)
     }
 
+    /// `,"key":` in one piece, for a key the caller vouches needs no escape (a field name in the source).
+    public mutating func member(_ key: StaticString) {
+        let length = key.utf8CodeUnitCount
+        reserve(length + 4)
+        let at = storage.base + written
+        at[0] = UInt8(ascii: ",")
+        at[1] = UInt8(ascii: "\"")
+        (at + 2).update(from: key.utf8Start, count: length)
+        at[length + 2] = UInt8(ascii: "\"")
+        at[length + 3] = UInt8(ascii: ":")
+        written += length + 4
+    }
+
+    /// Bytes the caller vouches for, as they are.
+    public mutating func raw(bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        append(base, count: bytes.count)
+    }
+
     @inlinable
     public mutating func raw(byte: UInt8) {
         reserve(1)
