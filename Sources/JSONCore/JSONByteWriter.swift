@@ -67,6 +67,17 @@ public struct JSONByteWriter: @unchecked Sendable {
     }
 
     public mutating func string(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        // Most strings need no escape: then one reservation and one copy, quotes included.
+        let count = bytes.count
+        if let source = bytes.baseAddress, ByteScan.firstSpecialByte(in: bytes, from: 0, stopAtNonASCII: false) == count {
+            reserve(count + 2)
+            let at = storage.base + written
+            at[0] = UInt8(ascii: "\"")
+            (at + 1).update(from: source, count: count)
+            at[count + 1] = UInt8(ascii: "\"")
+            written += count + 2
+            return
+        }
         raw(byte: UInt8(ascii: "\""))
         JSON.escapedPieces(of: bytes) { append($0.baseAddress!, count: $0.count) }
         raw(byte: UInt8(ascii: "\""))
