@@ -5,7 +5,7 @@
 //   TLSSupport <- HTTPServer (inbound HTTP/1.1 + HTTP/2);  TLSSupport, JSONCore <- IRSAToolkit
 //   PodIdentity, KubernetesClient <- ServiceAccountSources (manifests, reflectors, cache-miss lookup)
 //   Admission, HTTPServer, ServiceAccountSources <- WebhookService (wiring) <- webhook (CLI, with IRSAToolkit)
-//   JSONCore <- TrustPolicyRules (pure trust-policy merge) <- IRSAToolkit, webhook
+//   JSONCore <- TrustPolicyRules (pure policy merges: trust policies, the issuer bucket's policy) <- IRSAToolkit, webhook
 //   JSONCore, TrustPolicyRules <- TrustReconciliation (pure trust-controller logic)
 //   COpenSSL <- AWSCore (SigV4, endpoints, XML/INI readers, credential-source choice; no I/O)
 //   AWSCore, HTTPClient <- AWSClient (signed calls, retries, credential chain) <- webhook (setup commands)
@@ -46,7 +46,9 @@ let package = Package(
         .target(name: "JSONCore", swiftSettings: swiftSettings),
         .target(name: "PodIdentity", dependencies: ["JSONCore", "Locking"], swiftSettings: swiftSettings),
         .target(name: "Admission", dependencies: ["JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
-        // The trust-policy merge and checks (shared by `webhook setup role` and the trust controller).
+        // The policy documents the project writes into, keeping every statement it did not write: the trust-policy
+        // merge and checks and the web-identity statement rule (shared by `webhook setup role` and the trust
+        // controller), and the issuer bucket's policy (`webhook setup issuer`).
         .target(name: "TrustPolicyRules", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
         // AWS without I/O: SigV4 (hashes from libcrypto), endpoints, XML and INI readers, credential-source choice, retry rules.
         .target(name: "AWSCore", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
@@ -104,7 +106,7 @@ let package = Package(
             name: "WebhookService",
             dependencies: [
                 "JSONCore", "PodIdentity", "Admission", "TLSSupport", "HTTPServer",
-                "ServiceAccountSources", "KubernetesClient", "Locking", "FileSystem", "CWebhookShims",
+                "ServiceAccountSources", "KubernetesClient", "Locking", "CWebhookShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -143,7 +145,7 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "Locking"], swiftSettings: swiftSettings),
         .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "JSONCore"], swiftSettings: swiftSettings),
         .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit", "JSONCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "TrustPolicyRulesTests", dependencies: ["TrustPolicyRules", "JSONCore"], resources: [.copy("Cases")],
+        .testTarget(name: "TrustPolicyRulesTests", dependencies: ["TrustPolicyRules", "JSONCore"], resources: [.copy("Cases"), .copy("BucketPolicyCases")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Answers")], swiftSettings: swiftSettings),
         .testTarget(name: "TrustReconciliationTests", dependencies: ["TrustReconciliation", "JSONCore"], swiftSettings: swiftSettings),

@@ -4,7 +4,6 @@ another."""
 import itertools
 import os
 import re
-import socket
 import ssl
 import subprocess
 import pathlib
@@ -15,6 +14,10 @@ import yaml
 
 from helpers import get_helm
 from helpers.chart import TIMEOUT
+
+# Fixtures that belong to one family of tests live beside its helpers; registered here, so a test names them as
+# arguments without importing them.
+pytest_plugins = ["helpers.kube_source", "helpers.setup_env", "helpers.trust_controller_env"]
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -42,14 +45,6 @@ def fake_api(certs):
     server = FakeAPIServer(str(certs / "tls.crt"), str(certs / "tls.key")).start()
     yield server
     server.stop()
-
-
-def free_port():
-    """A port that was free a moment ago. Only for servers that cannot bind port 0 and say which port they got
-    (the webhook can: WebhookProcess reads its bound ports from its log)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class WebhookEndpoints:

@@ -5,25 +5,18 @@ import datetime
 import http.server
 import json
 import os
-import pathlib
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "helpers"))
-from conftest import free_port  # noqa: E402
-from credentials_endpoint import CredentialsEndpoint  # noqa: E402
-from instance_metadata import InstanceMetadataEndpoint  # noqa: E402
-from moto_server import MotoServer  # noqa: E402
-
-ISSUER = "https://oidc.example.com/id/C1"
-
-
-THUMBPRINT = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"  # given: the issuer is not reachable here
+from helpers.loopback_endpoint import free_port
+from helpers.credentials_endpoint import CredentialsEndpoint
+from helpers.instance_metadata import InstanceMetadataEndpoint
+from helpers.moto_server import MotoServer
+from helpers.setup_env import ISSUER, THUMBPRINT
 
 
 def base_env(tmp_path, endpoint):
@@ -36,31 +29,21 @@ def dry_run(webhook_bin, env):
                           env=env, capture_output=True, text=True, timeout=60)
 
 
-@pytest.fixture()
-def checked_moto(tmp_path):
-    server = MotoServer(0, tmp_path / "moto.log")
-    try:
-        server.key = server.enable_signature_checks()
-        yield server
-    finally:
-        server.stop()
-
-
-def test_profile_in_the_shared_credentials_file(webhook_bin, checked_moto, tmp_path):
-    key_id, secret = checked_moto.key
+def test_profile_in_the_shared_credentials_file(webhook_bin, moto, tmp_path):
+    key_id, secret = moto.key
     credentials = tmp_path / "creds"
     credentials.write_text(f"[ops]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n")
-    env = dict(base_env(tmp_path, checked_moto.url), AWS_SHARED_CREDENTIALS_FILE=str(credentials), AWS_PROFILE="ops")
+    env = dict(base_env(tmp_path, moto.url), AWS_SHARED_CREDENTIALS_FILE=str(credentials), AWS_PROFILE="ops")
     result = dry_run(webhook_bin, env)
     assert result.returncode == 0, result.stderr
     assert "credentials from shared files (profile ops)" in result.stdout
 
 
-def test_environment_wins_over_the_profile(webhook_bin, checked_moto, tmp_path):
-    key_id, secret = checked_moto.key
+def test_environment_wins_over_the_profile(webhook_bin, moto, tmp_path):
+    key_id, secret = moto.key
     credentials = tmp_path / "creds"
     credentials.write_text("[default]\naws_access_key_id = AKIDWRONG\naws_secret_access_key = wrong\n")
-    env = dict(base_env(tmp_path, checked_moto.url), AWS_SHARED_CREDENTIALS_FILE=str(credentials),
+    env = dict(base_env(tmp_path, moto.url), AWS_SHARED_CREDENTIALS_FILE=str(credentials),
                AWS_ACCESS_KEY_ID=key_id, AWS_SECRET_ACCESS_KEY=secret)
     result = dry_run(webhook_bin, env)
     assert result.returncode == 0, result.stderr
@@ -85,14 +68,14 @@ def test_role_arn_with_source_profile_assumes_the_role_through_sts(webhook_bin, 
         server.stop()
 
 
-def test_container_credentials_with_the_authorization_token_file(webhook_bin, checked_moto, tmp_path):
-    key_id, secret = checked_moto.key
+def test_container_credentials_with_the_authorization_token_file(webhook_bin, moto, tmp_path):
+    key_id, secret = moto.key
     token_file = tmp_path / "token"
     token_file.write_text("projected-token-value")
     endpoint = CredentialsEndpoint(str(token_file), lambda: {"AccessKeyId": key_id, "SecretAccessKey": secret,
                                                              "Token": None, "Expiration": "2099-01-01T00:00:00Z"}).start()
     try:
-        env = dict(base_env(tmp_path, checked_moto.url), AWS_CONTAINER_CREDENTIALS_FULL_URI=endpoint.url,
+        env = dict(base_env(tmp_path, moto.url), AWS_CONTAINER_CREDENTIALS_FULL_URI=endpoint.url,
                    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=str(token_file))
         result = dry_run(webhook_bin, env)
         assert result.returncode == 0, result.stderr
@@ -103,14 +86,14 @@ def test_container_credentials_with_the_authorization_token_file(webhook_bin, ch
         endpoint.stop()
 
 
-def test_instance_metadata_v2_is_the_last_source(webhook_bin, checked_moto, tmp_path):
+def test_instance_metadata_v2_is_the_last_source(webhook_bin, moto, tmp_path):
     """With no other source, the instance role's credentials come from IMDSv2: a session token first, then the role
     name and its credentials, each GET carrying the token (an IMDS that refuses v1 answers nothing else)."""
-    key_id, secret = checked_moto.key
+    key_id, secret = moto.key
     imds = InstanceMetadataEndpoint("node-role", lambda: {"AccessKeyId": key_id, "SecretAccessKey": secret,
                                                           "Token": None, "Expiration": "2099-01-01T00:00:00Z"}).start()
     try:
-        env = dict(base_env(tmp_path, checked_moto.url), AWS_EC2_METADATA_DISABLED="false",
+        env = dict(base_env(tmp_path, moto.url), AWS_EC2_METADATA_DISABLED="false",
                    AWS_EC2_METADATA_SERVICE_ENDPOINT=imds.url)
         result = dry_run(webhook_bin, env)
         assert result.returncode == 0, result.stderr
@@ -124,17 +107,17 @@ def test_instance_metadata_v2_is_the_last_source(webhook_bin, checked_moto, tmp_
 
 
 @pytest.mark.parametrize("expires_in, fetches", [(3600, 1), (120, 2)])
-def test_temporary_credentials_are_cached_and_refreshed_ahead_of_expiry(webhook_bin, checked_moto, tmp_path, expires_in, fetches):
+def test_temporary_credentials_are_cached_and_refreshed_ahead_of_expiry(webhook_bin, moto, tmp_path, expires_in, fetches):
     """Two AWS calls per run: credentials valid for an hour are fetched once; credentials within the five-minute
     refresh window are fetched again before the second call."""
-    key_id, secret = checked_moto.key
+    key_id, secret = moto.key
     token_file = tmp_path / "token"
     token_file.write_text("projected-token-value")
     expiry = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=expires_in)
     endpoint = CredentialsEndpoint(str(token_file), lambda: {"AccessKeyId": key_id, "SecretAccessKey": secret, "Token": None,
                                                              "Expiration": expiry.strftime("%Y-%m-%dT%H:%M:%SZ")}).start()
     try:
-        env = dict(base_env(tmp_path, checked_moto.url), AWS_CONTAINER_CREDENTIALS_FULL_URI=endpoint.url,
+        env = dict(base_env(tmp_path, moto.url), AWS_CONTAINER_CREDENTIALS_FULL_URI=endpoint.url,
                    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=str(token_file))
         result = dry_run(webhook_bin, env)
         assert result.returncode == 0, result.stderr

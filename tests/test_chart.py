@@ -13,7 +13,7 @@ import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from helpers.chart import validate_strictly, APP_VERSION, CHART, CRD_GROUPS, FULLNAME, KUBE_VERSIONS, NAMESPACE, RELEASE, TIMEOUT, container, find, render
+from helpers.chart import validate_strictly, APP_VERSION, CHART, FULLNAME, KUBE_VERSIONS, NAMESPACE, RELEASE, TIMEOUT, container, find, render
 from helpers.fake_kube_api import FakeKubeAPI
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

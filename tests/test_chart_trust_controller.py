@@ -1,14 +1,11 @@
 """The chart with `trustController.enabled`: it renders and validates strictly, the controller gets its own
 ServiceAccount (with its role annotation), minimal RBAC, a PDB and 2 replicas selected apart from the webhook's pods,
 every value reaches a flag, and the binary accepts the rendered arguments."""
-import pathlib
 import subprocess
-import sys
 
 import pytest
-import yaml
 
-from helpers.chart import validate_strictly, CHART, CRD_GROUPS, FULLNAME, KUBE_VERSIONS, NAMESPACE, TIMEOUT, find, render
+from helpers.chart import validate_strictly, CHART, FULLNAME, KUBE_VERSIONS, NAMESPACE, find, render
 
 NAME = FULLNAME + "-trust-controller"
 ROLE_ANNOTATION = {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/trust-controller"}

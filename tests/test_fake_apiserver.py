@@ -165,3 +165,44 @@ def test_writes_need_the_bearer_token(fake_api, certs):
         r = anonymous.patch("/api/v1/namespaces/alice", headers=MERGE, content="{}")
     assert r.status_code == 401
     assert fake_api.get(NS, None, "alice")["metadata"]["resourceVersion"] == str(fake_api.rv)
+
+
+METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+METADATA_WATCH = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+
+
+def test_a_metadata_only_list_and_watch_carry_metadata_only(fake_api, client):
+    fake_api.put_service_account("team-a", "app", {"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/r"})
+    listed = client.get("/api/v1/serviceaccounts", headers={"Accept": METADATA_LIST}).json()
+    assert (listed["kind"], listed["apiVersion"]) == ("PartialObjectMetadataList", "meta.k8s.io/v1")
+    [item] = listed["items"]
+    assert sorted(item) == ["apiVersion", "kind", "metadata"]
+    assert (item["kind"], item["metadata"]["name"]) == ("PartialObjectMetadata", "app")
+    fake_api.put_service_account("team-a", "app", {})
+    with client.stream("GET", "/api/v1/serviceaccounts", headers={"Accept": METADATA_WATCH},
+                       params={"watch": "true", "resourceVersion": listed["metadata"]["resourceVersion"],
+                               "timeoutSeconds": "1"}) as r:
+        event = json.loads(next(r.iter_lines()))
+    assert event["type"] == "MODIFIED"
+    assert (event["object"]["kind"], event["object"]["apiVersion"]) == ("PartialObjectMetadata", "meta.k8s.io/v1")
+    assert sorted(event["object"]) == ["apiVersion", "kind", "metadata"]
+
+
+@pytest.mark.parametrize("mode, accept, expected", [
+    ("honoured", "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1", 200),
+    ("honoured", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1", 406),  # a list is not one object
+    ("honoured", "application/yaml", 406),
+    ("ignored", METADATA_LIST, "ServiceAccountList"),
+    ("refused", METADATA_LIST, 406),
+    ("refused", "application/json", "ServiceAccountList"),
+], ids=["metadata-list", "object-kind-on-a-list", "unserved-type", "ignored", "refused", "refused-plain-json"])
+def test_list_content_negotiation(fake_api, client, mode, accept, expected):
+    fake_api.partial_metadata = mode
+    fake_api.put_service_account("team-a", "app")
+    r = client.get("/api/v1/serviceaccounts", headers={"Accept": accept})
+    if expected == 406:
+        assert (r.status_code, r.json()["reason"]) == (406, "NotAcceptable")
+    elif expected == 200:
+        assert (r.status_code, r.json()["kind"]) == (200, "PartialObjectMetadataList")
+    else:
+        assert (r.status_code, r.json()["kind"]) == (200, expected)

@@ -23,7 +23,8 @@ import httpx
 import jsonpatch
 import pytest
 
-from conftest import ROOT, WebhookEndpoints, free_port
+from conftest import ROOT, WebhookEndpoints
+from helpers.loopback_endpoint import free_port
 from helpers.fake_apiserver import FakeAPIServer
 from helpers.chart import APP_VERSION, NAMESPACE as RELEASE_NAMESPACE, container, find, render
 from helpers.admission import review

@@ -1,70 +1,14 @@
 """`webhook serve` with ServiceAccounts from the Kubernetes API: the real binary against a fake API server
 (tests/fake_apiserver.py) over HTTPS with real list/watch semantics, through a generated kubeconfig."""
-import base64
-import os
 import json
-import ssl
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import pytest
 
-from helpers.fake_apiserver import FakeAPIServer, write_kubeconfig
-from helpers.admission import review
-
-PREFIX = "eks.amazonaws.com"
-TOKEN = "good-token"
-# Upper bound for polls: a watch event normally lands in milliseconds; the bound only keeps a broken build from hanging.
-POLL_DEADLINE = 5.0
-
-
-def role(name):
-    return "arn:aws:iam::111122223333:role/%s" % name
-
-
-@pytest.fixture
-def api(certs):
-    server = FakeAPIServer(str(certs / "tls.crt"), str(certs / "tls.key"), token=TOKEN).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def kubeconfig(api, certs, tmp_path):
-    return write_kubeconfig(tmp_path / "kubeconfig", api.url, str(certs / "ca.crt"), TOKEN)
-
-
-@pytest.fixture
-def serve(start_webhook, kubeconfig):
-    def start(*args, wait_ready=True, config=None):
-        return start_webhook("--kubeconfig", str(config or kubeconfig), *args, wait_ready=wait_ready)
-    return start
-
-
-def injected_role(webhook, namespace, sa, uid="uid-1"):
-    """The AWS_ROLE_ARN the webhook injects into a new pod of `namespace/sa`, or None when it does not mutate."""
-    with httpx.Client(verify=ssl.create_default_context(cafile=webhook.ca), timeout=15) as c:
-        r = c.post(webhook.url + "/mutate", json=review(sa=sa, namespace=namespace, uid=uid))
-    assert r.status_code == 200, r.text
-    response = r.json()["response"]
-    assert response["allowed"] is True
-    if "patch" not in response:
-        return None
-    for op in json.loads(base64.b64decode(response["patch"])):
-        values = op["value"] if isinstance(op.get("value"), list) else [op.get("value")]
-        for value in values:
-            if isinstance(value, dict) and value.get("name") == "AWS_ROLE_ARN":
-                return value["value"]
-            if isinstance(value, dict) and isinstance(value.get("env"), list):
-                for env in value["env"]:
-                    if env.get("name") == "AWS_ROLE_ARN":
-                        return env["value"]
-    return None
-
-
-def eventually(webhook, predicate, what):
-    webhook.wait_for(predicate, what, timeout=POLL_DEADLINE)
+from helpers.fake_apiserver import write_kubeconfig
+from helpers.kube_source import PREFIX, eventually, injected_role, role
 
 
 def watching(webhook, api):

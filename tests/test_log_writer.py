@@ -10,8 +10,8 @@ import time
 import httpx
 import pytest
 
-from conftest import free_port
-from test_serve_admission import SERVICE_ACCOUNTS, review as review_of
+from helpers.loopback_endpoint import free_port
+from helpers.admission import SERVICE_ACCOUNTS, review as review_of
 
 def admit(c, url, uid):
     body = json.dumps(review_of(uid=uid)).encode()

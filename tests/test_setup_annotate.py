@@ -1,16 +1,10 @@
 """`webhook setup role --annotate` and `webhook setup kubeflow` annotating ServiceAccounts through the Kubernetes API
 (a merge PATCH to a fake API server found through the kubeconfig), with moto (signature checking on) as AWS."""
-import os
-import sys
-
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "helpers"))
-from fake_kube_api import FakeKubeAPI  # noqa: E402
-from test_setup_moto import aws_env, moto, run  # noqa: E402,F401
+from helpers.fake_kube_api import FakeKubeAPI
+from helpers.setup_env import ISSUER, THUMBPRINT, aws_env, run
 
-ISSUER = "https://oidc.example.com/id/C1"
-THUMBPRINT = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
 KEY = "eks.amazonaws.com/role-arn"
 
 

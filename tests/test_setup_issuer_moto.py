@@ -12,9 +12,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from test_setup_moto import admin, aws_env, moto, run  # noqa: F401
+from helpers.loopback_endpoint import QuietHandler
+from helpers.setup_env import ISSUER, admin, aws_env, run
 
-ISSUER = "https://oidc.example.com/id/C1"
 KEYS = ("id/C1/.well-known/openid-configuration", "id/C1/openid/v1/jwks")
 OURS = {"Sid": "PodIdentityWebhookIssuerRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
         "Resource": [f"arn:aws:s3:::irsa-c1/{key}" for key in KEYS]}
@@ -133,7 +133,7 @@ def issuer_site(moto, certs):
     `stale` makes it serve other bytes."""
     s3 = admin(moto, "s3")
 
-    class Site(http.server.BaseHTTPRequestHandler):
+    class Site(QuietHandler):
         stale = False
 
         def do_GET(self):
@@ -142,15 +142,7 @@ def issuer_site(moto, certs):
             except Exception:
                 self.send_error(404)
                 return
-            body = b"{}" if Site.stale else body
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
+            self.reply(200, b"{}" if Site.stale else body, "application/json")
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -5,11 +5,7 @@ import json
 
 import pytest
 
-from test_setup_moto import admin, aws_env, moto, run  # noqa: F401
-
-ISSUER = "https://oidc.example.com/id/C1"
-PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/C1"
-THUMBPRINT = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
+from helpers.setup_env import ISSUER, PROVIDER_ARN, THUMBPRINT, admin, aws_env, run
 ADMIN_SUBJECTS = ["system:serviceaccount:kubeflow:" + name
                   for name in ("kf-admin", "alb-ingress-controller", "profiles-controller-service-account", "fluentd")]
 ALB_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "elasticloadbalancing:*", "Resource": "*"}]}

@@ -1,53 +1,22 @@
 """`webhook setup oidc-provider` and `webhook setup role` against moto's server with signature checking on;
 results read back with boto3 and the aws CLI."""
 import json
-import os
 import subprocess
 import sys
 
-import pytest
-
-from helpers.moto_server import MotoServer
-
-ISSUER = "https://oidc.example.com/id/C1"
-PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/C1"
-
-
-@pytest.fixture()
-def moto(tmp_path):
-    server = MotoServer(0, tmp_path / "moto.log")
-    try:
-        key_id, secret = server.enable_signature_checks()
-        server.key = (key_id, secret)
-        yield server
-    finally:
-        server.stop()
-
-
-def aws_env(moto, tmp_path, secret=None):
-    key_id, real_secret = moto.key
-    return {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "us-west-2",
-            "AWS_ENDPOINT_URL": moto.url, "AWS_ACCESS_KEY_ID": key_id, "AWS_SECRET_ACCESS_KEY": secret or real_secret}
-
-
-def run(webhook_bin, env, *args):
-    return subprocess.run([webhook_bin, "setup", *args], env=env, capture_output=True, text=True, timeout=60)
-
-
-def admin(moto, service):
-    return moto.client(service, *moto.key, region="us-west-2")
+from helpers.setup_env import ISSUER, PROVIDER_ARN, THUMBPRINT, admin, aws_env, run
 
 
 def test_oidc_provider_is_created_once_then_left_alone(webhook_bin, moto, tmp_path):
     env = aws_env(moto, tmp_path)
-    first = run(webhook_bin, env, "oidc-provider", "--issuer", ISSUER, "--thumbprint", "9e99a48a9960b14926bb7f3b02e22da2b0ab7280")
+    first = run(webhook_bin, env, "oidc-provider", "--issuer", ISSUER, "--thumbprint", THUMBPRINT)
     assert first.returncode == 0, first.stderr
     assert "CreateOpenIDConnectProvider" in first.stdout
     provider = admin(moto, "iam").get_open_id_connect_provider(OpenIDConnectProviderArn=PROVIDER_ARN)
     assert provider["ClientIDList"] == ["sts.amazonaws.com"]
-    assert provider["ThumbprintList"] == ["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"]
+    assert provider["ThumbprintList"] == [THUMBPRINT]
     assert {"Key": "managed-by", "Value": "pod-identity-webhook"} in provider["Tags"]
-    second = run(webhook_bin, env, "oidc-provider", "--issuer", ISSUER, "--thumbprint", "9e99a48a9960b14926bb7f3b02e22da2b0ab7280")
+    second = run(webhook_bin, env, "oidc-provider", "--issuer", ISSUER, "--thumbprint", THUMBPRINT)
     assert second.returncode == 0, second.stderr
     assert "\nunchanged: " + PROVIDER_ARN in second.stdout and "Create" not in second.stdout, second.stdout
     assert second.stdout.startswith("caller: arn:aws:iam::123456789012:user/admin (credentials from environment"), second.stdout
@@ -64,7 +33,7 @@ def test_dry_run_writes_nothing(webhook_bin, moto, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "would call IAM CreateRole" in result.stdout and "system:serviceaccount:team-a:app" in result.stdout
     assert admin(moto, "iam").list_roles()["Roles"] == []
-    provider = run(webhook_bin, env, "oidc-provider", "--dry-run", "--issuer", ISSUER, "--thumbprint", "9e99a48a9960b14926bb7f3b02e22da2b0ab7280")
+    provider = run(webhook_bin, env, "oidc-provider", "--dry-run", "--issuer", ISSUER, "--thumbprint", THUMBPRINT)
     assert provider.returncode == 0 and "would call IAM CreateOpenIDConnectProvider" in provider.stdout
     assert admin(moto, "iam").list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
 
@@ -114,7 +83,7 @@ def test_over_the_quota_is_refused_naming_role_and_sizes(webhook_bin, moto, tmp_
 
 def test_a_wrong_secret_is_a_clear_signature_error(webhook_bin, moto, tmp_path):
     result = run(webhook_bin, aws_env(moto, tmp_path, secret="not-the-secret"), "oidc-provider", "--issuer", ISSUER,
-                 "--thumbprint", "9e99a48a9960b14926bb7f3b02e22da2b0ab7280")
+                 "--thumbprint", THUMBPRINT)
     assert result.returncode != 0
     assert "SignatureDoesNotMatch" in result.stderr and "sts GetCallerIdentity" in result.stderr, result.stderr
     assert "not-the-secret" not in result.stderr + result.stdout

@@ -1,17 +1,14 @@
 """`webhook setup oidc-provider` without --thumbprint (auto): the thumbprint of the top certificate of the chain the
 issuer's host serves, verified against the trust store, equal to what `webhook oidc thumbprint` prints for it."""
-import os
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
-from conftest import free_port  # noqa: E402
-from test_setup_moto import admin, aws_env, moto, run  # noqa: E402,F401
+from helpers.loopback_endpoint import free_port
+from helpers.setup_env import admin, aws_env, run
 
 
 @pytest.fixture()

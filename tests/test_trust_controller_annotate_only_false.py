@@ -1,6 +1,6 @@
 """A Profile with annotateOnly false is left to Kubeflow's controller: one warning Event, no IAM call, and no fight
 (later resyncs neither write nor repeat the Event)."""
-from helpers.trust_controller_env import cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import profile_plugin, role_arn
 
 
 def test_annotate_only_false_warned_once_and_left_alone(cluster):

@@ -1,6 +1,6 @@
 """--annotated-service-accounts: a ServiceAccount with <prefix>/role-arn and <prefix>/manage-trust "true" in a namespace
 that --namespace-selector selects is trusted; the same in an unselected namespace, or without manage-trust, is not."""
-from helpers.trust_controller_env import cluster, role_arn  # noqa: F401
+from helpers.trust_controller_env import role_arn
 
 
 def annotations(role, manage=True):

@@ -1,5 +1,5 @@
 """The annotation PATCH carries the observed resourceVersion; a 409 Conflict is retried and the annotation lands."""
-from helpers.trust_controller_env import cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import profile_plugin, role_arn
 
 
 def test_annotation_conflict_retried(cluster):

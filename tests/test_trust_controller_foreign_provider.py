@@ -1,5 +1,5 @@
 """A role whose web-identity statement names another OIDC provider than --issuer's is refused, with an Event."""
-from helpers.trust_controller_env import ACCOUNT, base_statement, cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import ACCOUNT, base_statement, profile_plugin, role_arn
 
 OTHER = "arn:aws:iam::%s:oidc-provider/oidc.other.example/id/X" % ACCOUNT
 

@@ -1,7 +1,7 @@
 """Someone removes the controller's subject by hand: the next resync (it re-reads IAM) puts it back."""
 import json
 
-from helpers.trust_controller_env import SID, SUB, cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import SID, SUB, profile_plugin, role_arn
 
 SUBJECT = "system:serviceaccount:ken:default-editor"
 

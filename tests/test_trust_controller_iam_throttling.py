@@ -1,5 +1,5 @@
 """IAM throttles UpdateAssumeRolePolicy: the call is retried (AWS's retry rules), nothing is lost, one write lands."""
-from helpers.trust_controller_env import ThrottlingProxy, cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import ThrottlingProxy, profile_plugin, role_arn
 
 
 def test_iam_throttling_retried_nothing_lost(cluster):

@@ -2,7 +2,7 @@
 duration (client-go's 15 s) and carries on."""
 import signal
 
-from helpers.trust_controller_env import cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import profile_plugin, role_arn
 
 
 def test_only_the_leader_writes(cluster):

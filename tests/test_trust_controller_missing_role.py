@@ -1,6 +1,6 @@
 """A Profile naming a role that does not exist: a warning Event (never a block), no annotation; once the role is
 created, the next reconcile writes the trust and annotates."""
-from helpers.trust_controller_env import cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import profile_plugin, role_arn
 
 
 def test_missing_role_warned_then_trusted_once_created(cluster):

@@ -1,5 +1,5 @@
 """The controller owns one statement (by Sid); every other statement of the trust policy stays as the admin wrote it."""
-from helpers.trust_controller_env import PROVIDER_ARN, SID, base_statement, cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import PROVIDER_ARN, SID, base_statement, profile_plugin, role_arn
 
 EC2 = {"Sid": "Ec2", "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
 

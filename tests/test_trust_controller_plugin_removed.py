@@ -1,6 +1,6 @@
 """The AwsIamForServiceAccount plugin removed from a Profile: the subject and the annotation the controller set go;
 an annotation someone else set on another ServiceAccount is left alone."""
-from helpers.trust_controller_env import base_statement, cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import base_statement, profile_plugin, role_arn
 
 
 def test_plugin_removed_subject_and_annotation_gone(cluster):

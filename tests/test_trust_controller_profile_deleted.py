@@ -1,5 +1,5 @@
 """A Profile deleted: its subject leaves the owned statement and the annotation the controller set goes."""
-from helpers.trust_controller_env import base_statement, cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import base_statement, profile_plugin, role_arn
 
 
 def test_profile_deleted_subject_and_annotation_gone(cluster):

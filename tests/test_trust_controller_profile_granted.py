@@ -1,6 +1,6 @@
 """A Profile asking for a role: the role's trust policy gains `<profile>:default-editor`, then (only then) the
 ServiceAccount is annotated, with a Normal Event on the Profile."""
-from helpers.trust_controller_env import cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import profile_plugin, role_arn
 
 
 def test_profile_created_trust_then_annotation(cluster):

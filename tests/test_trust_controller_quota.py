@@ -1,7 +1,7 @@
 """60 Profiles on one role do not fit IAM's 2048-character quota: nothing is written partially, the last good document
 stays, each Profile left out gets a warning Event naming role, size and quota; with --compact-namespace-prefix the
 subjects become one StringLike pattern and everything fits."""
-from helpers.trust_controller_env import SID, cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import SID, profile_plugin, role_arn
 
 NAMES = ["kf-user-%02d" % i for i in range(60)]
 

@@ -1,6 +1,6 @@
 """The controller stopped while Profiles change: the next one converges from what exists (level-based), removing
 the subject of a Profile deleted meanwhile (found again through its annotation marker)."""
-from helpers.trust_controller_env import cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import profile_plugin, role_arn
 
 
 def test_restarted_controller_converges(cluster):

@@ -1,5 +1,5 @@
 """A Profile's role changed A -> B -> A: the old role loses the subject, the new one gains it, the annotation follows."""
-from helpers.trust_controller_env import cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import profile_plugin, role_arn
 
 SUBJECT = "system:serviceaccount:judy:default-editor"
 

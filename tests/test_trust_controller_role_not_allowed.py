@@ -1,5 +1,5 @@
 """A role outside --allowed-roles is never written; the Profile gets a warning Event naming role and subject."""
-from helpers.trust_controller_env import base_statement, cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import base_statement, profile_plugin, role_arn
 
 
 def test_role_outside_allowed_roles_refused_with_event(cluster):

@@ -1,5 +1,5 @@
 """A reconcile that finds IAM already right writes nothing (resyncs re-read, but do not rewrite)."""
-from helpers.trust_controller_env import cluster, profile_plugin, role_arn  # noqa: F401
+from helpers.trust_controller_env import profile_plugin, role_arn
 
 
 def test_second_reconcile_writes_nothing(cluster):

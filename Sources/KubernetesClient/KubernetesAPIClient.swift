@@ -56,20 +56,21 @@ public final class KubernetesAPIClient: Sendable {
     public static let mergePatchContentType = "application/merge-patch+json"
 
     /// GETs `path` (with its query) and returns the body of a 2xx answer; other statuses throw `.status`.
-    public func get(_ path: String, deadline: ContinuousClock.Instant? = nil, stop: StopSignal? = nil) throws(KubernetesAPIError) -> [UInt8] {
-        try send("GET", path, deadline: deadline, stop: stop)
+    public func get(_ path: String, accept: String = "application/json", deadline: ContinuousClock.Instant? = nil,
+                    stop: StopSignal? = nil) throws(KubernetesAPIError) -> [UInt8] {
+        try send("GET", path, accept: accept, deadline: deadline, stop: stop)
     }
 
     /// Sends `method` (GET, POST, PUT, PATCH, DELETE) to `path` with an optional JSON (or `contentType`) body and
     /// returns the body of a 2xx answer; other statuses throw `.status` with the code (404, 409, ...) and message.
     public func send(
         _ method: String, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
-        deadline: ContinuousClock.Instant? = nil, stop: StopSignal? = nil
+        accept: String = "application/json", deadline: ContinuousClock.Instant? = nil, stop: StopSignal? = nil
     ) throws(KubernetesAPIError) -> [UInt8] {
         let deadline = deadline ?? (.now + configuration.requestTimeout)
         let response: HTTPClientResponse
         do {
-            response = try http.send(request(method, path, body: body, contentType: contentType), deadline: deadline, stop: stop)
+            response = try http.send(request(method, path, body: body, contentType: contentType, accept: accept), deadline: deadline, stop: stop)
         } catch {
             throw KubernetesAPIError(error)
         }
@@ -83,6 +84,7 @@ public final class KubernetesAPIClient: Sendable {
     /// (its `timeoutSeconds`), `idleTimeout` passes without a byte, the stop signal is set, or `onLine` throws.
     public func watch(
         _ path: String,
+        accept: String = "application/json",
         idleTimeout: Duration,
         stop: StopSignal?,
         onLine: ([UInt8]) throws(KubernetesAPIError) -> Void
@@ -90,7 +92,7 @@ public final class KubernetesAPIClient: Sendable {
         let connectDeadline = ContinuousClock.now + configuration.requestTimeout
         let stream: HTTPResponseStream
         do {
-            stream = try http.open(request("GET", path), deadline: connectDeadline, stop: stop)
+            stream = try http.open(request("GET", path, accept: accept), deadline: connectDeadline, stop: stop)
         } catch {
             throw KubernetesAPIError(error)
         }
@@ -112,7 +114,7 @@ public final class KubernetesAPIClient: Sendable {
     }
 
     private func request(_ method: String, _ path: String, body: [UInt8]? = nil,
-                         contentType: String = "application/json") -> HTTPClientRequest {
+                         contentType: String = "application/json", accept: String = "application/json") -> HTTPClientRequest {
         let server = configuration.server
         let mark = path.firstIndex(of: "?")
         let query = mark.map { String(path[path.index(after: $0)...]) }
@@ -120,7 +122,7 @@ public final class KubernetesAPIClient: Sendable {
                           path: server.basePath + String(path[..<(mark ?? path.endIndex)]), query: query)
         var headers: [(name: String, value: String)] = [
             ("User-Agent", configuration.userAgent),
-            ("Accept", "application/json"),
+            ("Accept", accept),
         ]
         if let token = configuration.bearerToken?.current() {
             headers.append(("Authorization", "Bearer \(token)"))

@@ -5,7 +5,9 @@ import Synchronization
 
 /// A reflector core for any collection (ServiceAccounts, ConfigMaps, custom resources, Leases): a paginated LIST, then a WATCH from the
 /// list's resourceVersion with bookmarks; 410 or an ERROR event relists; other failures re-watch from the last
-/// resourceVersion after a capped, jittered backoff. Runs on its own thread until stopped.
+/// resourceVersion after a capped, jittered backoff. Runs on its own thread until stopped. With
+/// `ObjectRepresentation.metadata` it asks for metadata only and falls back to full objects for good when the
+/// server answers 406 Not Acceptable.
 public final class ListWatchLoop: Sendable {
     public struct Resource: Sendable {
         /// For logs and metrics: "serviceaccounts", "configmaps".
@@ -13,11 +15,15 @@ public final class ListWatchLoop: Sendable {
         /// e.g. `/api/v1/serviceaccounts`, `/api/v1/namespaces/eks/configmaps`.
         public var collectionPath: String
         public var fieldSelector: String?
+        /// What to ask for; `.metadata` only suits handlers that read nothing outside `metadata`.
+        public var representation: ObjectRepresentation
 
-        public init(name: String, collectionPath: String, fieldSelector: String? = nil) {
+        public init(name: String, collectionPath: String, fieldSelector: String? = nil,
+                    representation: ObjectRepresentation = .full) {
             self.name = name
             self.collectionPath = collectionPath
             self.fieldSelector = fieldSelector
+            self.representation = representation
         }
     }
 
@@ -33,7 +39,7 @@ public final class ListWatchLoop: Sendable {
     private let started = Atomic<Bool>(false)
     /// The server ends each watch after this long (randomized per watch, as client-go does, to spread reconnects).
     let watchTimeoutRange: ClosedRange<Int>
-    /// Runs after each complete LIST, once the parsed pages are freed.
+    /// Runs after each complete LIST, once the parsed pages are freed and before `hasSynced` turns true.
     let afterList: @Sendable () -> Void
 
     public init(client: KubernetesAPIClient, resource: Resource, handler: any ListWatchHandler, logger: Logger,
@@ -62,18 +68,25 @@ public final class ListWatchLoop: Sendable {
     private func run() {
         var backoff = Backoff()
         var resourceVersion: String?
+        // Confined to this thread: only `run` reads or changes it.
+        var representation = resource.representation
         logger.info("watching \(resource.name)", metadata: ["url": "\(client.url(resource.collectionPath))"])
         while !stopSignal.isStopped {
             do {
                 if resourceVersion == nil {
-                    resourceVersion = try list()
-                    afterList()
+                    resourceVersion = try list(handler, as: representation)
                     backoff.reset()
                 }
-                try watch(from: &resourceVersion, backoff: &backoff)
+                try watch(from: &resourceVersion, as: representation, backoff: &backoff)
                 // The server ended the watch (its timeoutSeconds): resume at once from the last resourceVersion.
             } catch .stopped {
                 return
+            } catch .status(406, _, let message) where representation == .metadata {
+                logger.warning("""
+                    \(resource.name): the API server refuses metadata-only responses (HTTP 406: \(message)); \
+                    using full objects from now on
+                    """)
+                representation = .full
             } catch {
                 let reason = classify(error)
                 metrics.watchRestarted(resource: resource.name, reason: reason)
@@ -120,17 +133,22 @@ public final class ListWatchLoop: Sendable {
         return "?" + all.map { "\($0.0)=\(QueryEncoding.encode($0.1))" }.joined(separator: "&")
     }
 
-    /// Reads every page; returns the list's resourceVersion once the handler holds the full set.
-    private func list() throws(KubernetesAPIError) -> String {
-        var items: [JSONValue] = []
+    /// Reads every page, keeping only the handler's entries of each (the parsed page is freed before the next
+    /// is read); returns the list's resourceVersion once the handler holds the full set.
+    private func list<Handler: ListWatchHandler>(
+        _ handler: Handler, as representation: ObjectRepresentation
+    ) throws(KubernetesAPIError) -> String {
+        var entries: [Handler.Entry] = []
+        var listed = 0
         var continueToken: String?
         var resourceVersion = ""
         var pages = 0
+        var served = representation
         repeat {
             var parameters = [("limit", String(Self.pageSize))]
             if let continueToken { parameters.append(("continue", continueToken)) }
             let path = resource.collectionPath + query(parameters)
-            let body = try client.get(path, stop: stopSignal)
+            let body = try client.get(path, accept: representation.listAccept, stop: stopSignal)
             let page: JSONValue
             do {
                 page = try JSON.parse(body)
@@ -144,8 +162,12 @@ public final class ListWatchLoop: Sendable {
                 guard let array = pageItems.array else {
                     throw .malformedResponse("\(resource.name) list: items is not an array")
                 }
-                items.append(contentsOf: array)
+                for item in array {
+                    if let entry = handler.entry(of: item) { entries.append(entry) }
+                }
+                listed += array.count
             }
+            if pages == 0 { served = ObjectRepresentation.served(listKind: page["kind"]?.string) }
             resourceVersion = metadata["resourceVersion"]?.string ?? ""
             continueToken = metadata["continue"]?.string.flatMap { $0.isEmpty ? nil : $0 }
             pages += 1
@@ -153,16 +175,26 @@ public final class ListWatchLoop: Sendable {
         guard !resourceVersion.isEmpty else {
             throw .malformedResponse("\(resource.name) list has no metadata.resourceVersion")
         }
-        handler.replaceAll(with: items)
+        handler.replaceAll(with: entries)
+        entries = []
+        // Before readiness, so a ready process already has the memory of the steady state.
+        afterList()
         let firstSync = !synced.exchange(true, ordering: .acquiringAndReleasing)
         metrics.sourceSynchronized(resource: resource.name, unixTime: WallClock.unixTime())
-        logger.log(level: firstSync ? .info : .debug,
-                   "\(resource.name): listed \(items.count) in \(pages) page(s) at resourceVersion \(resourceVersion)")
+        let shape = switch (representation, served) {
+        case (.metadata, .metadata): "metadata only"
+        case (.metadata, .full): "full objects: the server ignored the metadata-only Accept"
+        case (.full, _): "full objects"
+        }
+        logger.log(level: firstSync ? .info : .debug, """
+            \(resource.name): listed \(listed) in \(pages) page(s) at resourceVersion \(resourceVersion) (\(shape))
+            """)
         return resourceVersion
     }
 
     /// Streams events until the server ends the watch; keeps `resourceVersion` at the last event or bookmark.
-    private func watch(from resourceVersion: inout String?, backoff: inout Backoff) throws(KubernetesAPIError) {
+    private func watch(from resourceVersion: inout String?, as representation: ObjectRepresentation,
+                       backoff: inout Backoff) throws(KubernetesAPIError) {
         guard let start = resourceVersion else { return }
         let timeout = Int.random(in: watchTimeoutRange)
         let path = resource.collectionPath + query([
@@ -171,7 +203,7 @@ public final class ListWatchLoop: Sendable {
         ])
         var latest = start
         defer { resourceVersion = latest }
-        try client.watch(path, idleTimeout: .seconds(timeout + 30), stop: stopSignal) { (line: [UInt8]) throws(KubernetesAPIError) in
+        try client.watch(path, accept: representation.watchAccept, idleTimeout: .seconds(timeout + 30), stop: stopSignal) { (line: [UInt8]) throws(KubernetesAPIError) in
             let event = try WatchEvent(line: line)
             if event.kind == .error {
                 let (code, message) = event.errorStatus

@@ -5,6 +5,9 @@ import PodIdentity
 
 /// Keeps a `ServiceAccountStore` in step with every ServiceAccount in the cluster (list + watch), storing
 /// only the annotations under the prefix. `hasSynced` turns true once the first full LIST is in the store.
+/// Everything the webhook reads of a ServiceAccount is in its `metadata` (namespace, name, annotations; the
+/// resourceVersion for the watch), so it lists and watches metadata only, falling back to full objects when the
+/// server refuses.
 public final class ServiceAccountReflector: Sendable {
     private let loop: ListWatchLoop
 
@@ -19,7 +22,7 @@ public final class ServiceAccountReflector: Sendable {
         let handler = StoreHandler(store: store, prefix: annotationPrefix, logger: logger, metrics: metrics)
         loop = ListWatchLoop(
             client: client,
-            resource: .init(name: "serviceaccounts", collectionPath: "/api/v1/serviceaccounts"),
+            resource: .init(name: "serviceaccounts", collectionPath: "/api/v1/serviceaccounts", representation: .metadata),
             handler: handler, logger: logger, metrics: metrics, afterList: afterRelist)
     }
 
@@ -37,18 +40,17 @@ public final class ServiceAccountReflector: Sendable {
         let logger: Logger
         let metrics: any KubernetesSourceMetrics
 
-        func replaceAll(with items: [JSONValue]) {
-            var records: [ServiceAccountKey: ServiceAccountRecord] = [:]
-            records.reserveCapacity(items.count)
-            for item in items {
-                guard let (key, record) = ServiceAccountMetadata.entry(of: item, prefix: prefix) else {
-                    logger.warning("skipping a listed ServiceAccount without metadata.namespace/name")
-                    continue
-                }
-                records[key] = record
+        func entry(of item: JSONValue) -> (key: ServiceAccountKey, record: ServiceAccountRecord)? {
+            guard let entry = ServiceAccountMetadata.entry(of: item, prefix: prefix) else {
+                logger.warning("skipping a listed ServiceAccount without metadata.namespace/name")
+                return nil
             }
-            store.replaceAll(records)
-            metrics.serviceAccountCacheSize(records.count)
+            return entry
+        }
+
+        func replaceAll(with entries: [(key: ServiceAccountKey, record: ServiceAccountRecord)]) {
+            store.replaceAll(entries.lazy.map { (key: $0.key, value: $0.record) })
+            metrics.serviceAccountCacheSize(store.count)
         }
 
         func apply(_ kind: WatchEvent.Kind, object: JSONValue) {

@@ -4,30 +4,35 @@ import Locking
 import Logging
 import TrustReconciliation
 
-/// Writes the reconciles' `events.k8s.io/v1` Events. A reconcile repeats the same decision until something changes
-/// (a refusal stays a refusal), so an Event already written is not written again by this process.
+/// Writes the reconciles' `events.k8s.io/v1` Events, each decision once per `EventRepeatFilter` interval. Like every
+/// write, an Event is written only while this replica leads (`mayWrite`); one it could not write is tried again.
 final class EventRecorder: Sendable {
     static let reportingController = "pod-identity-webhook/trust-controller"
 
     private let client: KubernetesAPIClient
     private let instance: String
     private let logger: Logger
-    private let written = Locked<Set<String>>([])
+    private let mayWrite: @Sendable () -> Bool
+    private let written = Locked(EventRepeatFilter())
+    private let start = ContinuousClock.now
 
-    init(client: KubernetesAPIClient, instance: String, logger: Logger) {
+    init(client: KubernetesAPIClient, instance: String, logger: Logger, mayWrite: @escaping @Sendable () -> Bool) {
         self.client = client
         self.instance = instance
         self.logger = logger
+        self.mayWrite = mayWrite
     }
 
     func record(_ event: TrustEvent) {
+        guard mayWrite() else { return }
         let key = "\(event.regarding)|\(event.reason)|\(event.note)"
-        guard written.withLock({ $0.insert(key).inserted }) else { return }
+        let now = (ContinuousClock.now - start).seconds
+        guard written.withLock({ $0.shouldWrite(key, now: now) }) else { return }
         let body = JSON.serialize(Self.object(event, instance: instance, unixTime: WallClock.unixTime()))
         do {
             _ = try client.send("POST", "/apis/events.k8s.io/v1/namespaces/\(event.namespace)/events", body: body)
         } catch {
-            _ = written.withLock { $0.remove(key) }  // tried again at the next reconcile
+            written.withLock { $0.forget(key) }  // tried again at the next reconcile
             logger.warning("cannot write an Event", metadata: ["reason": "\(event.reason)", "error": "\(error)"])
         }
     }

@@ -43,10 +43,21 @@ final class LeaderElectionLoop: Sendable {
     func stop() {
         stopSignal.stop()
         _ = finished.pause(for: .seconds(5))
-        let release = elector.withLock { $0.releaseRecord(wallClock: .seconds(WallClock.unixTime())) }
-        guard let release, let lease = try? read() else { return }
-        _ = try? client.send("PUT", path, body: JSON.serialize(leaseObject(release, resourceVersion: lease.resourceVersion)))
-        logger.info("released the leader Lease", metadata: ["lease": "\(namespace)/\(Self.leaseName)"])
+        guard case .leading = elector.withLock({ $0.role }) else { return }  // a follower has nothing to give up
+        let lease: ObservedLease?
+        do { lease = try read() } catch {
+            logger.warning("cannot release the leader Lease", metadata: ["lease": "\(namespace)/\(Self.leaseName)", "error": "\(error)"])
+            return
+        }
+        let release = elector.withLock { $0.releaseRecord(current: lease, wallClock: .seconds(WallClock.unixTime())) }
+        guard let release, let lease else { return }
+        do {
+            _ = try client.send("PUT", path, body: JSON.serialize(leaseObject(release, resourceVersion: lease.resourceVersion)))
+            logger.info("released the leader Lease", metadata: ["lease": "\(namespace)/\(Self.leaseName)"])
+        } catch {
+            // A 409: another replica wrote the Lease meanwhile, so it is not this one's to give up any more.
+            logger.warning("cannot release the leader Lease", metadata: ["lease": "\(namespace)/\(Self.leaseName)", "error": "\(error)"])
+        }
     }
 
     private func run() {

@@ -45,7 +45,11 @@ public final class TrustController: Sendable {
         let namespaces = configuration.annotatedServiceAccounts ? watched("namespaces", "/api/v1/namespaces") : nil
         let owned = try OwnedTrustStatement(sid: configuration.statementSid, issuer: configuration.issuer,
                                             audience: configuration.audience)
-        let events = EventRecorder(client: kubernetes, instance: configuration.identity, logger: logger)
+        let election = LeaderElectionLoop(client: kubernetes, namespace: configuration.namespace,
+                                          identity: configuration.identity, timings: configuration.leaderElection,
+                                          logger: logger, metrics: metrics, becameLeader: mark)
+        let events = EventRecorder(client: kubernetes, instance: configuration.identity, logger: logger,
+                                   mayWrite: { election.mayWrite() })
         let reconciler = TrustReconciler(
             caches: .init(profiles: profiles, serviceAccounts: serviceAccounts, namespaces: namespaces), rules: rules,
             owned: owned, quota: configuration.trustPolicyQuota,
@@ -55,9 +59,6 @@ public final class TrustController: Sendable {
             annotationPrefix: configuration.annotationPrefix,
             iam: IAMTrustPolicies(iam: iam, metrics: metrics), kubernetes: kubernetes, events: events,
             metrics: metrics, logger: logger)
-        let election = LeaderElectionLoop(client: kubernetes, namespace: configuration.namespace,
-                                          identity: configuration.identity, timings: configuration.leaderElection,
-                                          logger: logger, metrics: metrics, becameLeader: mark)
 
         let server = HTTPServer(
             configuration: ServerConfiguration(host: configuration.bindAddress, port: configuration.metricsPort, tls: nil),
@@ -100,7 +101,7 @@ public final class TrustController: Sendable {
         guard started else { throw ThreadStartFailure() }
         logger.notice("trust controller running", metadata: [
             "identity": "\(configuration.identity)", "issuer": "\(configuration.issuer)",
-            "allowedRoles": "\(configuration.allowedRoles.map(\.text))", "metrics": "\(configuration.bindAddress):\(configuration.metricsPort)",
+            "allowedRoles": "\(rules.allowedRoles.map(\.text))", "metrics": "\(configuration.bindAddress):\(configuration.metricsPort)",
         ])
 
         let signal = signals.wait()

@@ -1,15 +1,13 @@
 import TrustReconciliation
 
-/// Everything `webhook trust-controller` was told, validated.
+/// Everything `webhook trust-controller` was told, validated (the trust rules themselves: `TrustRules`).
 public struct TrustControllerConfiguration: Sendable {
     public var issuer: String
-    public var allowedRoles: [RolePattern]
     public var kubeflowProfiles: Bool
     public var annotatedServiceAccounts: Bool
     public var namespaceSelector: LabelSelector
     public var resyncPeriod: Duration
     public var trustPolicyQuota: Int
-    public var compactNamespacePrefixes: [String]
     /// Where the leader Lease lives.
     public var namespace: String
     public var bindAddress: String
@@ -24,19 +22,17 @@ public struct TrustControllerConfiguration: Sendable {
 
     public static let defaultStatementSid = "PodIdentityWebhookTrustController"
 
-    public init(issuer: String, allowedRoles: [RolePattern], kubeflowProfiles: Bool, annotatedServiceAccounts: Bool,
+    public init(issuer: String, kubeflowProfiles: Bool, annotatedServiceAccounts: Bool,
                 namespaceSelector: LabelSelector, resyncPeriod: Duration, trustPolicyQuota: Int,
-                compactNamespacePrefixes: [String], namespace: String, bindAddress: String, metricsPort: Int,
+                namespace: String, bindAddress: String, metricsPort: Int,
                 annotationPrefix: String, audience: String, identity: String,
                 statementSid: String = defaultStatementSid, leaderElection: LeaderElectionTimings = .clientGoDefaults) {
         self.issuer = issuer
-        self.allowedRoles = allowedRoles
         self.kubeflowProfiles = kubeflowProfiles
         self.annotatedServiceAccounts = annotatedServiceAccounts
         self.namespaceSelector = namespaceSelector
         self.resyncPeriod = resyncPeriod
         self.trustPolicyQuota = trustPolicyQuota
-        self.compactNamespacePrefixes = compactNamespacePrefixes
         self.namespace = namespace
         self.bindAddress = bindAddress
         self.metricsPort = metricsPort

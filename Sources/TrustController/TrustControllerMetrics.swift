@@ -11,7 +11,7 @@ public struct TrustControllerMetrics: Sendable {
         leader(false)
     }
 
-    public enum ReconcileResult: String, Sendable { case success, failed, skippedNotLeader = "not_leader" }
+    public enum ReconcileResult: String, Sendable { case success, failed }
 
     func reconciled(_ result: ReconcileResult, unixTime: Double) {
         Counter(label: "trust_controller_reconciles_total", dimensions: [("result", result.rawValue)], factory: factory).increment()

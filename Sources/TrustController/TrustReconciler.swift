@@ -1,3 +1,4 @@
+import AWSClient
 import Glibc
 import JSONCore
 import KubernetesClient
@@ -67,15 +68,24 @@ final class TrustReconciler: Sendable {
             events.record(.refused(refusal))
         }
         let serviceAccounts = caches.serviceAccounts.snapshot()
-        let marked = serviceAccounts.compactMap { $0["metadata"]?["annotations"]?[annotation.markerAnnotation]?.string }
-        let previously = Array(writtenRoles.withLock { $0 }) + marked
-        // The document each role has after this reconcile; absent when it could not be read.
+        let markers = serviceAccounts.compactMap { serviceAccount -> RoleMarker? in
+            guard let metadata = serviceAccount["metadata"], let role = metadata["annotations"]?[annotation.markerAnnotation]?.string
+            else { return nil }
+            return RoleMarker(namespace: metadata["namespace"]?.string ?? "", serviceAccount: metadata["name"]?.string ?? "", role: role)
+        }
+        let visit = RolesToVisit(desired: desired, written: Array(writtenRoles.withLock { $0 }), markers: markers, rules: rules)
+        for ignored in visit.ignored {
+            logger.warning("marker annotation ignored", metadata: [
+                "serviceAccount": "\(ignored.marker.namespace)/\(ignored.marker.serviceAccount)", "reason": "\(ignored.reason)",
+            ])
+        }
+        // The document each role has after this reconcile, by IAM identity; absent when it could not be read.
         var documents: [String: TrustPolicyDocument] = [:]
-        for role in RolesToVisit.roles(desired: desired, previouslyWritten: previously) {
+        for role in visit.roles {
             guard mayWrite() else { throw Incomplete(problems: ["lost the leader Lease"]) }
             let trust = desired.trust(of: role)
             do {
-                documents[role.text] = try reconcile(role, trust: trust, mayWrite: mayWrite)
+                documents[role.iamIdentity] = try reconcile(role, trust: trust, mayWrite: mayWrite)
             } catch {
                 if case .read(.noSuchRole) = error {
                     // A warning, not a failure: nothing to retry until someone creates the role (the resync sees it).
@@ -96,14 +106,14 @@ final class TrustReconciler: Sendable {
 
     enum RoleError: Error, CustomStringConvertible {
         case read(IAMTrustPolicies.ReadError)
-        case write(String)
+        case write(AWSError)
         case changedUnderneath
         case lostLease
 
         var description: String {
             switch self {
             case .read(let error): "\(error)"
-            case .write(let error): error
+            case .write(let error): "UpdateAssumeRolePolicy: \(error)"
             case .changedUnderneath: "the trust policy kept changing between reads (\(TrustReconciler.maximumReadWriteAttempts) attempts)"
             case .lostLease: "lost the leader Lease before writing"
             }
@@ -136,7 +146,7 @@ final class TrustReconciler: Sendable {
                 do { again = try iam.trustPolicy(of: role) } catch { throw .read(error) }
                 guard again == current else { current = again; continue }
                 guard mayWrite() else { throw .lostLease }
-                do { try iam.write(document, to: role) } catch { throw .write(error.description) }
+                do { try iam.write(document, to: role) } catch { throw .write(error) }
                 if trust != nil { writtenRoles.withLock { _ = $0.insert(role.text) } } else { writtenRoles.withLock { _ = $0.remove(role.text) } }
                 logger.notice("trust policy updated", metadata: [
                     "role": "\(role.text)", "added": "\(added)", "removed": "\(removed)", "size": "\(document.quotaSize)",
@@ -188,7 +198,7 @@ final class TrustReconciler: Sendable {
                           mayWrite: () -> Bool) -> [String] {
         var wanted: [String: String] = [:]  // "namespace/name" -> role
         for trust in desired.roles {
-            guard let document = documents[trust.role.text] else { continue }
+            guard let document = documents[trust.role.iamIdentity] else { continue }
             for request in trust.requests where owned.trusts(request.subject, in: document) {
                 wanted[request.namespace + "/" + request.serviceAccount] = request.role
             }
@@ -199,8 +209,9 @@ final class TrustReconciler: Sendable {
             var annotations: [String: String] = [:]
             for (name, value) in metadata["annotations"]?.object ?? JSONObject() { annotations[name] = value.string }
             let role = wanted[key]
-            if role == nil, let marked = annotations[annotation.markerAnnotation], documents[marked] == nil {
-                continue  // its role could not be read this time: leave the annotation until it can
+            if role == nil, let marked = annotations[annotation.markerAnnotation],
+               (try? IAMRoleARN(parsing: marked)).flatMap({ documents[$0.iamIdentity] }) == nil {
+                continue  // its role was not read this time (unreadable, or not the controller's): leave the annotation
             }
             guard let patch = annotation.patch(annotations: annotations, resourceVersion: metadata["resourceVersion"]?.string ?? "",
                                                role: role) else { continue }

@@ -35,8 +35,10 @@ public enum TrustPolicyCheck {
         } catch {
             throw .invalidJSON(error.description)
         }
-        let statements: [JSONValue] = document["Statement"]?.array ?? (document["Statement"]?.object != nil ? [document["Statement"]!] : [])
-        guard statements.contains(where: { TrustPolicyMerge.isWebIdentityStatement($0, providerARN: providerARN) }) else { throw .noWebIdentityStatement(providerARN: providerARN) }
+        let statements = document.object.flatMap(PolicyGrammar.statements(of:))?.list ?? []
+        guard statements.contains(where: { WebIdentityStatement.trusts($0, providerARN: providerARN) }) else {
+            throw .noWebIdentityStatement(providerARN: providerARN)
+        }
         let size = countedSize(text)
         guard size <= quota else { throw .overQuota(size: size, quota: quota) }
         return text

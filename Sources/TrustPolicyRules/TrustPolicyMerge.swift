@@ -24,15 +24,10 @@ public enum TrustPolicyMerge {
 
     public static func addSubject(_ grant: WebIdentityGrant, to document: JSONValue) throws(TrustPolicyMergeError) -> Outcome {
         guard case .object(var policy) = document else { throw .notAnObject }
-        var statements: [JSONValue]
-        var statementWasSingleObject = false
-        switch policy["Statement"] {
-        case nil: statements = []
-        case .array(let list)?: statements = list
-        case .object?: statements = [policy["Statement"]!]; statementWasSingleObject = true
-        default: throw .badStatement("is neither a list nor an object")
+        guard case (var statements, let statementWasSingleObject)? = PolicyGrammar.statements(of: policy) else {
+            throw .badStatement("is neither a list nor an object")
         }
-        let candidates = statements.indices.filter { isWebIdentityStatement(statements[$0], providerARN: grant.providerARN) }
+        let candidates = statements.indices.filter { WebIdentityStatement.trusts(statements[$0], providerARN: grant.providerARN) }
         if candidates.contains(where: { grants(statements[$0], grant) }) { return .unchanged }
 
         // Prefer a statement whose subjects are already a StringEquals list (kfctl's and the
@@ -49,14 +44,6 @@ public enum TrustPolicyMerge {
         return .updated(.object(policy))
     }
 
-    /// `Allow`, action `sts:AssumeRoleWithWebIdentity` (or `sts:*`), federated principal = the provider.
-    static func isWebIdentityStatement(_ statement: JSONValue, providerARN: String) -> Bool {
-        guard statement["Effect"]?.string == "Allow" else { return false }
-        let actions = strings(statement["Action"])
-        guard actions.contains(where: { $0 == "sts:AssumeRoleWithWebIdentity" || $0 == "sts:*" || $0 == "*" }) else { return false }
-        return strings(statement["Principal"]?["Federated"]).contains(providerARN)
-    }
-
     /// The statement lets the subject in: its subject condition names it exactly, and its audience
     /// condition (when there is one) includes the grant's audience.
     static func grants(_ statement: JSONValue, _ grant: WebIdentityGrant) -> Bool {
@@ -69,7 +56,7 @@ public enum TrustPolicyMerge {
 
     static func subjectValues(_ statement: JSONValue, operator name: String, key: String) -> [String]? {
         guard let value = statement["Condition"]?[name]?[key] else { return nil }
-        return strings(value)
+        return PolicyGrammar.strings(value)
     }
 
     static func hasSubjectCondition(_ statement: JSONValue, key: String) -> Bool {
@@ -87,7 +74,7 @@ public enum TrustPolicyMerge {
         condition[grant.subjectMatch.rawValue] = .object(subjectOperator)
         var equals = condition["StringEquals"]?.object ?? JSONObject()
         if let audiences = equals[grant.audienceKey] {
-            if !strings(audiences).contains(grant.audience) { equals[grant.audienceKey] = appending(grant.audience, to: audiences) }
+            if !PolicyGrammar.strings(audiences).contains(grant.audience) { equals[grant.audienceKey] = appending(grant.audience, to: audiences) }
         } else {
             equals[grant.audienceKey] = .string(grant.audience)
         }
@@ -102,14 +89,6 @@ public enum TrustPolicyMerge {
         case .string(let old)?: .array([.string(old), .string(value)])
         case .array(let list)?: .array(list + [.string(value)])
         case let other?: .array([other, .string(value)])
-        }
-    }
-
-    static func strings(_ value: JSONValue?) -> [String] {
-        switch value {
-        case .string(let s)?: [s]
-        case .array(let list)?: list.compactMap(\.string)
-        default: []
         }
     }
 }

@@ -9,18 +9,45 @@ public struct TrustRules: Sendable {
     public init(allowedRoles: [RolePattern], caller: CallerAccount, compactNamespacePrefixes: [String] = [])
         throws(TrustRequestError)
     {
-        for prefix in compactNamespacePrefixes {
-            // A namespace is a DNS label; a prefix with anything else (a glob character above all) would widen the pattern.
-            guard !prefix.isEmpty, prefix.utf8.allSatisfy({
-                ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
-                    || $0 == UInt8(ascii: "-")
-            }) else {
-                throw .invalidRoleARN(prefix, problem: "--compact-namespace-prefix must be the start of a namespace name ([a-z0-9-]+)")
-            }
-        }
+        for prefix in compactNamespacePrefixes { try Self.checkCompactPrefix(prefix) }
         self.allowedRoles = allowedRoles
         self.caller = caller
         self.compactNamespacePrefixes = compactNamespacePrefixes
+    }
+
+    /// A namespace is a DNS label; a prefix with anything else (a glob character above all) would widen the pattern.
+    /// Also called before the command's first AWS call, so a bad flag is named before anything is done.
+    public static func checkCompactPrefix(_ prefix: String) throws(TrustRequestError) {
+        guard !prefix.isEmpty, prefix.utf8.allSatisfy({
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+                || $0 == UInt8(ascii: "-")
+        }) else {
+            throw .invalidSetting(option: "--compact-namespace-prefix", value: prefix,
+                                  problem: "must be the start of a namespace name ([a-z0-9-]+)")
+        }
+    }
+
+    /// Throws why `role` may not trust a ServiceAccount of `namespace`: outside `--allowed-roles` for that namespace,
+    /// or in another account or partition than the controller's own.
+    public func check(_ role: IAMRoleARN, namespace: String, subject: String) throws(TrustRequestError) {
+        guard allowedRoles.contains(where: { $0.allows(role, forNamespace: namespace) }) else {
+            throw .roleNotAllowed(role: role.text, subject: subject)
+        }
+        guard role.accountID == caller.accountID, role.partition == caller.partition else {
+            throw .foreignAccount(role: role.text, roleAccount: role.accountID, rolePartition: role.partition,
+                                  callerAccount: caller.accountID, callerPartition: caller.partition)
+        }
+    }
+
+    /// The compact prefix a subject of `namespace` is written under for `role`: the longest configured prefix the
+    /// namespace starts with (so `kf-team-` wins over `kf-`), and only when a pattern without `{namespace}` allows the
+    /// role. A role allowed only per namespace keeps exact subjects, or the pattern would let every namespace with
+    /// the prefix into one namespace's role.
+    public func compactPrefix(of namespace: String, for role: IAMRoleARN) -> String? {
+        guard allowedRoles.contains(where: { !$0.isPerNamespace && $0.allows(role, forNamespace: namespace) }) else {
+            return nil
+        }
+        return compactNamespacePrefixes.filter { namespace.hasPrefix($0) }.max { $0.count < $1.count }
     }
 }
 
@@ -54,42 +81,28 @@ public struct DesiredTrust: Sendable, Equatable {
             let role: IAMRoleARN
             do throws(TrustRequestError) {
                 role = try IAMRoleARN(parsing: request.role)
-                try Self.check(role, for: request, rules: rules)
+                try rules.check(role, namespace: request.namespace, subject: request.subject)
             } catch {
                 refusals.append(Refusal(request: request, reason: error))
                 continue
             }
-            var entry = byRole[role.text] ?? (role, [], [], [])
-            if let prefix = Self.compactPrefix(of: request.namespace, rules: rules) {
+            // Keyed by the role IAM knows, so two spellings of one role (with and without a path) make one write.
+            var entry = byRole[role.iamIdentity] ?? (role, [], [], [])
+            if role.text < entry.role.text { entry.role = role }  // the same spelling whatever the order of requests
+            if let prefix = rules.compactPrefix(of: request.namespace, for: role) {
                 entry.patterns.insert("system:serviceaccount:\(prefix)*:\(request.serviceAccount)")
             } else {
                 entry.subjects.insert(request.subject)
             }
             entry.requests.append(request)
-            byRole[role.text] = entry
+            byRole[role.iamIdentity] = entry
         }
-        self.roles = byRole.keys.sorted().map { key in
-            let entry = byRole[key]!
-            return RoleTrust(role: entry.role, subjects: entry.subjects.sorted(), patterns: entry.patterns.sorted(),
+        self.roles = byRole.values.sorted { $0.role.text < $1.role.text }.map { entry in
+            RoleTrust(role: entry.role, subjects: entry.subjects.sorted(), patterns: entry.patterns.sorted(),
                              requests: entry.requests.sorted { $0.origin < $1.origin })
         }
         self.refusals = refusals.sorted { $0.request.origin < $1.request.origin }
     }
 
-    public func trust(of role: IAMRoleARN) -> RoleTrust? { roles.first { $0.role == role } }
-
-    private static func check(_ role: IAMRoleARN, for request: TrustRequest, rules: TrustRules) throws(TrustRequestError) {
-        guard rules.allowedRoles.contains(where: { $0.allows(role, forNamespace: request.namespace) }) else {
-            throw .roleNotAllowed(role: role.text, subject: request.subject)
-        }
-        guard role.accountID == rules.caller.accountID, role.partition == rules.caller.partition else {
-            throw .foreignAccount(role: role.text, roleAccount: role.accountID, rolePartition: role.partition,
-                                  callerAccount: rules.caller.accountID, callerPartition: rules.caller.partition)
-        }
-    }
-
-    /// The longest configured prefix the namespace starts with (so `kf-team-` wins over `kf-`).
-    private static func compactPrefix(of namespace: String, rules: TrustRules) -> String? {
-        rules.compactNamespacePrefixes.filter { namespace.hasPrefix($0) }.max { $0.count < $1.count }
-    }
+    public func trust(of role: IAMRoleARN) -> RoleTrust? { roles.first { $0.role.iamIdentity == role.iamIdentity } }
 }

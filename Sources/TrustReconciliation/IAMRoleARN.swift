@@ -25,6 +25,10 @@ public struct IAMRoleARN: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { text }
+
+    /// The role as IAM knows it: names are unique in an account whatever the path, so `role/kf-a` and
+    /// `role/team/kf-a` are one role (GetRole and UpdateAssumeRolePolicy take the name alone) and are reconciled once.
+    public var iamIdentity: String { "\(partition):\(accountID):\(roleName)" }
 }
 
 /// Who the controller's credentials belong to (`sts:GetCallerIdentity`), reduced to what a role ARN is checked against.

@@ -123,11 +123,12 @@ public struct LeaderElector: Sendable {
     }
 
     /// The record that gives the Lease up on a clean shutdown (client-go's `ReleaseOnCancel`), so another replica
-    /// takes over at its next retry instead of after the lease duration. Nil when this replica does not hold it.
-    public func releaseRecord(wallClock: Duration) -> LeaseRecord? {
-        guard case .leading = role, let current = observed?.record, current.holderIdentity == identity else { return nil }
+    /// takes over at its next retry instead of after the lease duration. `current` is the Lease as read just before:
+    /// nil unless it still names this replica, so a Lease another replica took over meanwhile is never cleared.
+    public func releaseRecord(current: ObservedLease?, wallClock: Duration) -> LeaseRecord? {
+        guard let current, current.record.holderIdentity == identity else { return nil }
         return LeaseRecord(holderIdentity: "", leaseDurationSeconds: 1, acquireTime: wallClock, renewTime: wallClock,
-                           leaseTransitions: current.leaseTransitions)
+                           leaseTransitions: current.record.leaseTransitions)
     }
 
     /// The record this replica writes: a renewal keeps `acquireTime` and `leaseTransitions`, a takeover starts anew.

@@ -11,11 +11,11 @@ public struct OwnedTrustStatement: Sendable, Equatable {
 
     public init(sid: String, issuer: String, audience: String = "sts.amazonaws.com") throws(TrustRequestError) {
         guard !sid.isEmpty, sid.utf8.allSatisfy({ $0 < 0x80 && (Character(Unicode.Scalar($0)).isLetter || Character(Unicode.Scalar($0)).isNumber) })
-        else { throw .invalidRoleARN(sid, problem: "a statement Sid is letters and digits only") }
+        else { throw .invalidSetting(option: "statement Sid", value: sid, problem: "letters and digits only") }
         var host = Substring(issuer)
         if host.hasPrefix("https://") { host = host.dropFirst("https://".count) }
         while host.hasSuffix("/") { host = host.dropLast() }
-        guard !host.isEmpty else { throw .invalidRoleARN(issuer, problem: "--issuer is empty") }
+        guard !host.isEmpty else { throw .invalidSetting(option: "--issuer", value: issuer, problem: "no host") }
         self.sid = sid
         self.issuer = String(host)
         self.audience = audience

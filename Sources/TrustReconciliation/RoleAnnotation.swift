@@ -31,17 +31,55 @@ public struct RoleAnnotation: Sendable {
     }
 }
 
+/// A ServiceAccount's marker annotation: the role the controller once annotated it with (and so wrote trust into).
+public struct RoleMarker: Sendable, Equatable {
+    public let namespace: String
+    public let serviceAccount: String
+    public let role: String
+
+    public init(namespace: String, serviceAccount: String, role: String) {
+        self.namespace = namespace
+        self.serviceAccount = serviceAccount
+        self.role = role
+    }
+
+    public var subject: String { "system:serviceaccount:\(namespace):\(serviceAccount)" }
+}
+
 /// Which roles one reconcile visits: every role something asks for now, and every role the controller may still have
-/// a statement in (recorded by the markers, and by the controller's own record of roles it wrote). A role that is
-/// no longer asked for is visited so its owned statement goes.
-public enum RolesToVisit {
-    public static func roles(desired: DesiredTrust, previouslyWritten: [String]) -> [IAMRoleARN] {
+/// a statement in (its own record of roles it wrote, and the markers). A role that is no longer asked for is visited
+/// so its owned statement goes. A marker is an annotation anyone who may edit the ServiceAccount can write, so the
+/// role it names is visited only when the rules allow that role for the ServiceAccount's namespace: a marker never
+/// makes the controller write into a role it may not manage. One role (by IAM's identity) is visited once.
+public struct RolesToVisit: Sendable, Equatable {
+    public struct IgnoredMarker: Sendable, Equatable {
+        public let marker: RoleMarker
+        public let reason: TrustRequestError
+    }
+
+    /// Sorted by ARN.
+    public let roles: [IAMRoleARN]
+    public let ignored: [IgnoredMarker]
+
+    /// `written`: roles this process wrote an owned statement into (they passed the rules when it did).
+    public init(desired: DesiredTrust, written: [String], markers: [RoleMarker], rules: TrustRules) {
         var roles: [String: IAMRoleARN] = [:]
-        for trust in desired.roles { roles[trust.role.text] = trust.role }
-        for text in previouslyWritten where roles[text] == nil {
-            if let role = try? IAMRoleARN(parsing: text) { roles[text] = role }
+        for trust in desired.roles { roles[trust.role.iamIdentity] = trust.role }
+        for text in written {
+            if let role = try? IAMRoleARN(parsing: text), roles[role.iamIdentity] == nil { roles[role.iamIdentity] = role }
         }
-        return roles.keys.sorted().map { roles[$0]! }
+        var ignored: [IgnoredMarker] = []
+        for marker in markers {
+            do throws(TrustRequestError) {
+                let role = try IAMRoleARN(parsing: marker.role)
+                try rules.check(role, namespace: marker.namespace, subject: marker.subject)
+                if roles[role.iamIdentity] == nil { roles[role.iamIdentity] = role }
+            } catch {
+                ignored.append(IgnoredMarker(marker: marker, reason: error))
+            }
+        }
+        self.roles = roles.values.sorted { $0.text < $1.text }
+        self.ignored = ignored
     }
 }
 

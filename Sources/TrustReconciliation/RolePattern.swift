@@ -6,20 +6,23 @@ public struct RolePattern: Sendable, Equatable, CustomStringConvertible {
 
     public init(_ text: String) throws(TrustRequestError) {
         guard text.hasPrefix("arn:") else {
-            throw .invalidRoleARN(text, problem: "an --allowed-roles pattern is an ARN glob starting with arn:")
+            throw .invalidSetting(option: "--allowed-roles", value: text, problem: "not an ARN glob (it starts with arn:)")
         }
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{") {
             guard rest[open...].hasPrefix("{namespace}") else {
-                throw .invalidRoleARN(text, problem: "the only placeholder is {namespace}")
+                throw .invalidSetting(option: "--allowed-roles", value: text, problem: "the only placeholder is {namespace}")
             }
             rest = rest[rest.index(open, offsetBy: "{namespace}".count)...]
         }
-        guard !rest.contains("}") else { throw .invalidRoleARN(text, problem: "unbalanced }") }
+        guard !rest.contains("}") else { throw .invalidSetting(option: "--allowed-roles", value: text, problem: "unbalanced }") }
         self.text = text
     }
 
     public var description: String { text }
+
+    /// Whether the pattern confines each namespace to its own roles (`{namespace}`).
+    public var isPerNamespace: Bool { text.contains("{namespace}") }
 
     public func allows(_ role: IAMRoleARN, forNamespace namespace: String) -> Bool {
         let pattern = text.replacing("{namespace}", with: Self.escaped(namespace))

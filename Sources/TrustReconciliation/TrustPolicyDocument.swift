@@ -46,15 +46,12 @@ public struct TrustPolicyDocument: Sendable, Equatable {
     /// The size IAM checks against the role's trust-policy quota (counted as `webhook setup role` counts it).
     public var quotaSize: Int { TrustPolicyCheck.countedSize(text) }
 
-    /// Federated principals of the statements that allow `sts:AssumeRoleWithWebIdentity`, in document order.
+    /// Federated principals of the web-identity statements (TrustPolicyRules' `WebIdentityStatement`, the merge's
+    /// own rule), in document order.
     public var webIdentityProviders: [String] {
         var providers: [String] = []
-        for statement in statements where statement["Effect"]?.string == "Allow"
-            && Self.strings(statement["Action"]).contains("sts:AssumeRoleWithWebIdentity")
-        {
-            for provider in Self.strings(statement["Principal"]?["Federated"]) where !providers.contains(provider) {
-                providers.append(provider)
-            }
+        for provider in statements.flatMap(WebIdentityStatement.providers(of:)) where !providers.contains(provider) {
+            providers.append(provider)
         }
         return providers
     }

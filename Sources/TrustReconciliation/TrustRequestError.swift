@@ -2,6 +2,8 @@
 /// what was wrong, for the warning Event on the Profile or ServiceAccount.
 public enum TrustRequestError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidRoleARN(String, problem: String)
+    /// A command-line setting the rules are built from (`--compact-namespace-prefix`, `--issuer`, the statement Sid).
+    case invalidSetting(option: String, value: String, problem: String)
     case invalidCallerIdentity(arn: String, account: String)
     case invalidPluginSpec(profile: String, problem: String)
     case roleNotAllowed(role: String, subject: String)
@@ -14,6 +16,8 @@ public enum TrustRequestError: Error, Sendable, Equatable, CustomStringConvertib
         switch self {
         case .invalidRoleARN(let text, let problem):
             "role ARN \"\(text)\": \(problem)"
+        case .invalidSetting(let option, let value, let problem):
+            "\(option) \"\(value)\": \(problem)"
         case .invalidCallerIdentity(let arn, let account):
             "caller identity \"\(arn)\" (account \"\(account)\") is not an ARN of that account"
         case .invalidPluginSpec(let profile, let problem):

@@ -48,7 +48,7 @@ struct TrustControllerCommand: ParsableCommand {
     @Option(help: "Address the metrics listener binds to.")
     var bindAddress = "0.0.0.0"
 
-    @Option(help: "Kubeconfig for running outside the cluster (default: the in-cluster configuration).")
+    @Option(help: "Kubeconfig for running outside the cluster (default: kubectl's choice: in-cluster, else $KUBECONFIG, else ~/.kube/config).")
     var kubeconfig: String?
 
     @Option(help: "Annotation prefix of the role annotations.")
@@ -81,15 +81,17 @@ struct TrustControllerCommand: ParsableCommand {
         // Every line logged reaches standard error before the exit, also when starting fails.
         defer { logWriter.finish(timeout: .seconds(5)) }
         let patterns = try allowedRoles.flatMap { $0.split(separator: ",") }.map { text throws(ValidationError) in
-            do { return try RolePattern(String(text)) } catch { throw ValidationError("--allowed-roles: \(error)") }
+            do { return try RolePattern(String(text)) } catch { throw ValidationError("\(error)") }
+        }
+        for prefix in compactNamespacePrefixes {
+            do { try TrustRules.checkCompactPrefix(prefix) } catch { throw ValidationError("\(error)") }
         }
         let selector: LabelSelector
         do { selector = try LabelSelector(parsing: namespaceSelector) } catch { throw ValidationError("--namespace-selector: \(error)") }
 
         let environment = ProcessEnvironment.all
-        let kubernetesConfiguration = try kubeconfig.map { try KubernetesClientConfiguration.kubeconfig(path: $0) }
-            ?? KubernetesClientConfiguration.inCluster(environment: environment)
-        let kubernetes = try KubernetesAPIClient(configuration: kubernetesConfiguration)
+        let selection = try KubernetesClientConfiguration.select(kubeconfig: kubeconfig, apiServer: nil, environment: environment)
+        let kubernetes = try KubernetesAPIClient(configuration: selection.configuration)
 
         let session = try aws.session()
         let identity = try session.sts().call("GetCallerIdentity", [])
@@ -111,10 +113,10 @@ struct TrustControllerCommand: ParsableCommand {
         gethostname(&hostname, hostname.count - 1)
         let holder = environment["POD_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? String(decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let configuration = TrustControllerConfiguration(
-            issuer: issuer, allowedRoles: patterns, kubeflowProfiles: kubeflowProfiles,
+            issuer: issuer, kubeflowProfiles: kubeflowProfiles,
             annotatedServiceAccounts: annotatedServiceAccounts, namespaceSelector: selector,
             resyncPeriod: resyncPeriod.duration, trustPolicyQuota: trustPolicyQuota,
-            compactNamespacePrefixes: compactNamespacePrefixes, namespace: namespace, bindAddress: bindAddress,
+            namespace: namespace, bindAddress: bindAddress,
             metricsPort: metricsPort, annotationPrefix: annotationPrefix, audience: session.partition.stsAudience,
             identity: holder)
         let controller = TrustController(configuration: configuration, kubernetes: kubernetes, iam: try session.iam(), rules: rules)

@@ -58,8 +58,27 @@ import Testing
                                               "system:serviceaccount:kf-team-*:default-editor"])
     }
 
+    @Test func aRoleAllowedOnlyPerNamespaceKeepsExactSubjects() throws {
+        // A pattern would let every kf-user-* namespace into the one namespace's role {namespace} confines it to.
+        let rules = try Self.rules(["arn:aws:iam::111122223333:role/ns-{namespace}"], compact: ["kf-user-"])
+        let role = "arn:aws:iam::111122223333:role/ns-kf-user-alice"
+        let desired = DesiredTrust(requests: [Self.profile("kf-user-alice", role: role)], rules: rules)
+        #expect(desired.roles[0].subjects == ["system:serviceaccount:kf-user-alice:default-editor"])
+        #expect(desired.roles[0].patterns.isEmpty)
+    }
+
+    @Test func twoSpellingsOfOneRoleAreOneRoleTrust() throws {
+        // With and without a path, the same IAM role name: two entries would mean two writes, each undoing the other.
+        let desired = DesiredTrust(requests: [Self.profile("bob", role: "arn:aws:iam::111122223333:role/team/kf-shared"),
+                                              Self.profile("alice", role: "arn:aws:iam::111122223333:role/kf-shared")],
+                                   rules: try Self.rules(["arn:aws:iam::111122223333:role/*"]))
+        #expect(desired.roles.map(\.role.text) == ["arn:aws:iam::111122223333:role/kf-shared"])
+        #expect(desired.roles[0].subjects == ["system:serviceaccount:alice:default-editor", "system:serviceaccount:bob:default-editor"])
+    }
+
     @Test(arguments: ["", "kf*", "Team", "a:b"]) func aCompactPrefixIsTheStartOfANamespaceName(_ prefix: String) {
-        #expect(throws: TrustRequestError.invalidRoleARN(prefix, problem: "--compact-namespace-prefix must be the start of a namespace name ([a-z0-9-]+)")) {
+        #expect(throws: TrustRequestError.invalidSetting(option: "--compact-namespace-prefix", value: prefix,
+                                                          problem: "must be the start of a namespace name ([a-z0-9-]+)")) {
             try Self.rules(compact: [prefix])
         }
     }

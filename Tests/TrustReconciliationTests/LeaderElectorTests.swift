@@ -76,10 +76,15 @@ import Testing
     }
 
     @Test func releaseGivesTheLeaseUpOnlyWhenHeld() {
-        var elector = LeaderElector(identity: "a")
-        #expect(elector.releaseRecord(wallClock: Self.wall) == nil)
-        elector.record(.written(lease("a", transitions: 2)), now: at(0))
-        let released = elector.releaseRecord(wallClock: Self.wall)
+        let elector = LeaderElector(identity: "a")
+        #expect(elector.releaseRecord(current: nil, wallClock: Self.wall) == nil)
+        let released = elector.releaseRecord(current: lease("a", transitions: 2), wallClock: Self.wall)
         #expect(released?.holderIdentity == "" && released?.leaseDurationSeconds == 1 && released?.leaseTransitions == 2)
+    }
+
+    @Test func aLeaseAnotherReplicaTookOverIsNotReleased() {
+        var elector = LeaderElector(identity: "a")
+        elector.record(.written(lease("a", transitions: 2)), now: at(0))
+        #expect(elector.releaseRecord(current: lease("b", transitions: 3, rv: "2"), wallClock: Self.wall) == nil)
     }
 }

@@ -37,13 +37,61 @@ import Testing
         #expect(patch == testCase.changes.map { ["metadata": ["resourceVersion": "7", "annotations": $0]] })
     }
 
-    @Test func rolesNoLongerAskedForAreStillVisited() throws {
-        let rules = try TrustRules(allowedRoles: [RolePattern("arn:aws:iam::111122223333:role/kf-*")],
+    static let rules = try! TrustRules(allowedRoles: [RolePattern("arn:aws:iam::111122223333:role/kf-{namespace}-*")],
+                                       caller: CallerAccount(partition: "aws", accountID: "111122223333"))
+
+    static func asks(_ namespace: String, _ role: String) -> DesiredTrust {
+        DesiredTrust(requests: [TrustRequest(origin: .profile(namespace), namespace: namespace,
+                                             serviceAccount: "default-editor", role: role)], rules: rules)
+    }
+
+    static func marker(_ namespace: String, _ role: String) -> RoleMarker {
+        RoleMarker(namespace: namespace, serviceAccount: "default-editor", role: role)
+    }
+
+    @Test func rolesNoLongerAskedForAreStillVisited() {
+        let asked = "arn:aws:iam::111122223333:role/kf-alice-b"
+        let written = "arn:aws:iam::111122223333:role/kf-alice-a"
+        let marked = "arn:aws:iam::111122223333:role/kf-bob-c"
+        let visit = RolesToVisit(desired: Self.asks("alice", asked), written: [written, "not an arn"],
+                                 markers: [Self.marker("bob", marked)], rules: Self.rules)
+        #expect(visit.roles.map(\.text) == [written, asked, marked])
+        #expect(visit.ignored.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("arn:aws:iam::111122223333:role/admin", TrustRequestError.roleNotAllowed(
+            role: "arn:aws:iam::111122223333:role/admin", subject: "system:serviceaccount:bob:default-editor")),
+        ("arn:aws:iam::111122223333:role/kf-alice-a", .roleNotAllowed(
+            role: "arn:aws:iam::111122223333:role/kf-alice-a", subject: "system:serviceaccount:bob:default-editor")),
+        ("arn:aws:iam::999999999999:role/kf-bob-a", .roleNotAllowed(
+            role: "arn:aws:iam::999999999999:role/kf-bob-a", subject: "system:serviceaccount:bob:default-editor")),
+        ("role/kf-bob-a", .invalidRoleARN("role/kf-bob-a", problem: "not an IAM ARN (arn:<partition>:iam::<account>:role/<name>)")),
+    ]) func aMarkerNeverLeadsIntoARoleTheRulesDoNotAllowItsNamespace(_ role: String, _ reason: TrustRequestError) {
+        // Anyone who may edit bob's ServiceAccount can write its marker; it must not make the controller touch alice's role.
+        let visit = RolesToVisit(desired: Self.asks("bob", "arn:aws:iam::111122223333:role/kf-bob-own"), written: [],
+                                 markers: [Self.marker("bob", role)], rules: Self.rules)
+        #expect(visit.roles.map(\.text) == ["arn:aws:iam::111122223333:role/kf-bob-own"])
+        #expect(visit.ignored == [.init(marker: Self.marker("bob", role), reason: reason)])
+    }
+
+    @Test func aMarkerOfAnotherAccountIsIgnoredEvenWhenThePatternsAllowIt() throws {
+        let rules = try TrustRules(allowedRoles: [RolePattern("arn:aws:iam::*:role/kf-*")],
                                    caller: CallerAccount(partition: "aws", accountID: "111122223333"))
-        let desired = DesiredTrust(requests: [TrustRequest(origin: .profile("alice"), namespace: "alice",
-                                                           serviceAccount: "default-editor", role: Self.b)], rules: rules)
-        let visited = RolesToVisit.roles(desired: desired, previouslyWritten: [Self.a, Self.b, "not an arn"])
-        #expect(visited.map(\.text) == [Self.a, Self.b])
+        let foreign = "arn:aws:iam::999999999999:role/kf-bob-a"
+        let visit = RolesToVisit(desired: DesiredTrust(requests: [], rules: rules), written: [],
+                                 markers: [Self.marker("bob", foreign)], rules: rules)
+        #expect(visit.roles.isEmpty)
+        #expect(visit.ignored.map(\.reason) == [.foreignAccount(role: foreign, roleAccount: "999999999999", rolePartition: "aws",
+                                                                 callerAccount: "111122223333", callerPartition: "aws")])
+    }
+
+    @Test func oneRoleSpelledTwiceIsVisitedOnce() {
+        // IAM role names are unique in an account whatever the path: GetRole/UpdateAssumeRolePolicy take the name.
+        let visit = RolesToVisit(desired: Self.asks("alice", "arn:aws:iam::111122223333:role/kf-alice-a"),
+                                 written: ["arn:aws:iam::111122223333:role/team/kf-alice-a"],
+                                 markers: [Self.marker("alice", "arn:aws:iam::111122223333:role/kf-alice-a")], rules: Self.rules)
+        #expect(visit.roles.map(\.text) == ["arn:aws:iam::111122223333:role/kf-alice-a"])
     }
 
     @Test(arguments: [

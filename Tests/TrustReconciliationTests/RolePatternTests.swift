@@ -16,11 +16,13 @@ import Testing
     }
 
     @Test(arguments: [
-        ("role/kf-*", "an --allowed-roles pattern is an ARN glob starting with arn:"),
+        ("role/kf-*", "not an ARN glob (it starts with arn:)"),
         ("arn:aws:iam::111122223333:role/{name}", "the only placeholder is {namespace}"),
         ("arn:aws:iam::111122223333:role/x}", "unbalanced }"),
     ]) func refuses(_ pattern: String, _ problem: String) {
-        #expect(throws: TrustRequestError.invalidRoleARN(pattern, problem: problem)) { try RolePattern(pattern) }
+        #expect(throws: TrustRequestError.invalidSetting(option: "--allowed-roles", value: pattern, problem: problem)) {
+            try RolePattern(pattern)
+        }
     }
 
     @Test func roleARNSplitsPartitionAccountAndName() throws {

@@ -18,6 +18,9 @@ WORK=""
 WEBHOOK_PID=""
 LAUNCHER_PID=""
 NGINX_PID=""
+FAKE_API_PID=""
+# The tests' fake API server needs the test requirements (jsonpatch): the Makefile passes the venv's Python.
+FAKE_API_PYTHON=${FAKE_API_PYTHON:-$PYTHON}
 # Every webhook started ("PID LAUNCHER_PID"), so bench_cleanup stops them all.
 STARTED_WEBHOOKS=()
 
@@ -36,6 +39,7 @@ bench_cleanup() {
   local started
   for started in "${STARTED_WEBHOOKS[@]}"; do stop_webhook $started; done
   stop_nginx
+  stop_fake_api
   if [ -n "$WORK" ] && [ "${BENCH_KEEP:-0}" != 1 ]; then rm -rf "$WORK"; fi
   return $status
 }
@@ -86,7 +90,8 @@ free_port() {
 }
 
 # start_webhook NAME SERVICE_ACCOUNTS [EXTRA FLAGS...]: sets WEBHOOK_PID, LAUNCHER_PID, WEBHOOK_PORT, METRICS_PORT,
-# READY_MS. Its standard output and error go into a pipe the launcher reads, as a container runtime does;
+# READY_MS. An empty SERVICE_ACCOUNTS passes no --service-accounts (the flags name the source: --kubeconfig).
+# Its standard output and error go into a pipe the launcher reads, as a container runtime does;
 # the first MiB is kept in $WORK/NAME.log. The logging flags are the caller's (the default is info, text).
 start_webhook() {
   local name=$1 accounts=$2
@@ -94,12 +99,13 @@ start_webhook() {
   WEBHOOK_PORT=$(free_port)
   METRICS_PORT=$(free_port)
   while [ "$METRICS_PORT" = "$WEBHOOK_PORT" ]; do METRICS_PORT=$(free_port); done
-  local info="$WORK/$name.info"
+  local info="$WORK/$name.info" source=()
+  [ -z "$accounts" ] || source=(--service-accounts "$accounts")
   rm -f "$info"
   $PYTHON "$BENCH_DIR/lib/launch.py" --ready-url "http://127.0.0.1:$METRICS_PORT/readyz" \
     --info "$info" --log "$WORK/$name.log" --timeout "$READY_TIMEOUT" -- \
     "$WEBHOOK_BIN" serve --cert "$CERT" --key "$KEY" --bind-address 127.0.0.1 \
-    --port "$WEBHOOK_PORT" --metrics-port "$METRICS_PORT" --service-accounts "$accounts" \
+    --port "$WEBHOOK_PORT" --metrics-port "$METRICS_PORT" "${source[@]}" \
     --shutdown-delay 0s "$@" &
   LAUNCHER_PID=$!
   wait_for_file "$info" $((READY_TIMEOUT + 10)) || die "the webhook launcher wrote nothing (see $WORK/$name.log)"
@@ -167,6 +173,28 @@ stop_nginx() {
     wait_for_exit "$NGINX_PID" 15 || kill -KILL "$NGINX_PID" 2>/dev/null || true
   fi
   NGINX_PID=""
+}
+
+# start_fake_api NAME ACCOUNTS_FOLDER PARTIAL_METADATA_MODE: the tests' fake Kubernetes API server over TLS serving
+# the folder's ServiceAccounts (bench/lib/fake_api.py); sets FAKE_API_PID and writes $WORK/NAME.kubeconfig.
+start_fake_api() {
+  local name=$1 accounts=$2 mode=$3 info="$WORK/$1.api-info"
+  rm -f "$info"
+  PYTHONPATH="$ROOT/tests" $FAKE_API_PYTHON "$BENCH_DIR/lib/fake_api.py" --accounts "$accounts" --cert "$CERT" --key "$KEY" --ca "$CA" \
+    --kubeconfig "$WORK/$name.kubeconfig" --info "$info" --partial-metadata "$mode" --timeout 900 \
+    2>"$WORK/$name.api.log" &
+  FAKE_API_PID=$!
+  wait_for_file "$info" 300 || { cat "$WORK/$name.api.log" >&2; die "the fake API server did not start"; }
+  log "$(tail -n 1 "$WORK/$name.api.log")"
+}
+
+stop_fake_api() {
+  if [ -n "$FAKE_API_PID" ] && kill -0 "$FAKE_API_PID" 2>/dev/null; then
+    kill -TERM "$FAKE_API_PID" 2>/dev/null || true
+    wait_for_exit "$FAKE_API_PID" 15 || kill -KILL "$FAKE_API_PID" 2>/dev/null || true
+    wait "$FAKE_API_PID" 2>/dev/null || true
+  fi
+  FAKE_API_PID=""
 }
 
 wait_for_file() {

@@ -2,10 +2,7 @@
 request only when its Authorization header equals the projected token the pod's token file holds, and answers with
 credentials in the container-credentials JSON shape the AWS SDKs read. Binds 127.0.0.1 only (SDKs allow plain
 http to loopback hosts for this endpoint)."""
-import http.server
-import json
-
-from helpers.loopback_endpoint import LoopbackEndpoint
+from helpers.loopback_endpoint import LoopbackEndpoint, QuietHandler
 
 MAX_REQUESTS_RECORDED = 100
 
@@ -36,7 +33,7 @@ class CredentialsEndpoint(LoopbackEndpoint):
     def _handler(self):
         endpoint = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):
                 with open(endpoint.token_file, "rb") as f:
                     expected = f.read().decode()
@@ -44,21 +41,10 @@ class CredentialsEndpoint(LoopbackEndpoint):
                 authorized = self.path == endpoint.path and bool(expected) and supplied == expected
                 endpoint._record(self.path, authorized)
                 if self.path != endpoint.path:
-                    return self._reply(404, {"Code": "NotFound", "Message": "no such path"})
+                    return self.reply_json(404, {"Code": "NotFound", "Message": "no such path"})
                 if not authorized:
-                    return self._reply(401, {"Code": "AccessDenied",
-                                             "Message": "Authorization header does not match the pod's token"})
-                return self._reply(200, endpoint.issue_credentials())
-
-            def _reply(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
+                    return self.reply_json(401, {"Code": "AccessDenied",
+                                                 "Message": "Authorization header does not match the pod's token"})
+                return self.reply_json(200, endpoint.issue_credentials())
 
         return Handler

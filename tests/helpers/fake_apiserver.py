@@ -13,6 +13,15 @@ resourceVersion and records no event (as the API server's no-op update). A write
 is not the stored one gets 409 Conflict. A watch replays the history after its resourceVersion, then streams
 live events as chunked JSON lines, with BOOKMARKs. Lists are paginated (limit/continue) over a snapshot taken at
 the first page, and filtered by `fieldSelector` (metadata.name) and `labelSelector` (equality and existence).
+A list page is encoded once per (resourceVersion, filters, page, shape) and then served from memory, so a 100k-object
+LIST costs the server almost nothing after the first (or after `encode_list_pages`).
+
+Content negotiation as the API server does it for JSON: the `Accept` header's media ranges are tried in order;
+`application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1` on a LIST (`as=PartialObjectMetadata` on a GET
+or a WATCH) answers with metadata only (kind PartialObjectMetadataList / PartialObjectMetadata, apiVersion
+meta.k8s.io/v1, each object reduced to apiVersion, kind and metadata); plain `application/json` (or `*/*`, or no
+Accept) with full objects; if no range is servable, 406 Not Acceptable. `partial_metadata` makes it a server that
+ignores the `as=` parameter (full objects) or refuses any request for a partial response with 406.
 
 Tests drive it in-process: add/modify/delete objects, compact the history (old resourceVersions then get
 410 Gone), drop or expire open watches, hold watch delivery back (a lagging watch), slow responses down,
@@ -69,6 +78,38 @@ PATCH_TYPES = ("application/merge-patch+json", "application/strategic-merge-patc
 EVENT_TYPES = ("Normal", "Warning")
 MAX_EVENT_NOTE = 1024
 INJECTED_REASONS = {409: "Conflict", 429: "TooManyRequests", 500: "InternalError", 503: "ServiceUnavailable"}  # events.k8s.io/v1 validation: note at most 1 kB
+# How the server treats `Accept: application/json;as=PartialObjectMetadata[List];g=meta.k8s.io;v=v1`.
+PARTIAL_METADATA_MODES = ("honoured", "ignored", "refused")
+META_API_VERSION = "meta.k8s.io/v1"
+NOT_ACCEPTABLE = "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf"
+
+
+def negotiate(accept, partial_kind, mode):
+    """"full" or "metadata" for an Accept header on a request whose partial form is `partial_kind`
+    (PartialObjectMetadataList for a LIST, PartialObjectMetadata for a GET or WATCH); APIError 406 when nothing fits."""
+    if mode not in PARTIAL_METADATA_MODES:
+        raise ValueError("partial_metadata must be one of %s" % (PARTIAL_METADATA_MODES,))
+    ranges = [r.strip() for r in (accept or "").split(",") if r.strip()]
+    if not ranges:
+        return "full"
+    if mode == "refused" and any("as=" in r for r in ranges):
+        raise APIError(406, "NotAcceptable", NOT_ACCEPTABLE)
+    for media_range in ranges:
+        media_type, *parameters = [part.strip() for part in media_range.split(";")]
+        if media_type not in ("application/json", "application/*", "*/*"):
+            continue
+        options = dict(p.partition("=")[::2] for p in parameters)
+        options.pop("q", None)
+        if "as" not in options or mode == "ignored":
+            return "full"
+        if options == {"as": partial_kind, "g": "meta.k8s.io", "v": "v1"}:
+            return "metadata"
+    raise APIError(406, "NotAcceptable", NOT_ACCEPTABLE)
+
+
+def partial_object(obj):
+    """An object as a PartialObjectMetadata: its metadata only (shared with `obj`: encode it, do not change it)."""
+    return {"apiVersion": META_API_VERSION, "kind": "PartialObjectMetadata", "metadata": obj["metadata"]}
 
 
 def status_body(code, reason, message, details=None):
@@ -141,15 +182,19 @@ class FakeAPIServer:
         self.list_delay = 0.0
         self.get_delay = 0.0
         self.hold_watches = False             # events are recorded but not delivered (a lagging watch)
+        self.partial_metadata = "honoured"    # or "ignored" (full objects) or "refused" (406): PARTIAL_METADATA_MODES
         self.cond = threading.Condition()
         self.rv = 100
         self.compacted_rv = 0
         self.objects = {}                     # (resource, namespace or "", name) -> object (stored version)
         self.history = []                     # (rv, resource, type, object)
         self.snapshots = {}                   # continue-token id -> (rv, [objects])
+        self.snapshot_ids = {}                # (rv, resource, namespace, fieldSelector, labelSelector) -> token id
+        self.encoded_pages = {}               # (snapshot id, version, offset, limit, shape) -> (continue, body)
         self.epoch = 0                        # bumped to drop open watches
         self.expire_epoch = 0                 # bumped to send ERROR 410 to open watches
         self.requests = []                    # (method, path, query) of every request
+        self.accepts = []                     # (method, path, query, Accept header) of every request
         self.gets = {}                        # (namespace, name) -> direct ServiceAccount GET count
         self.injected = []                    # [method, resource, code, remaining] answered before any handling
         self.open_watches = 0
@@ -262,6 +307,8 @@ class FakeAPIServer:
             self.compacted_rv = self.rv
             self.history = []
             self.snapshots = {}
+            self.snapshot_ids = {}
+            self.encoded_pages = {}
 
     def drop_watches(self):
         """Closes every open watch connection abruptly (no final chunk)."""
@@ -327,7 +374,10 @@ class FakeAPIServer:
         return Handler
 
     def _send_json(self, handler, code, body):
-        data = json.dumps(body).encode()
+        self._send_bytes(handler, code, json.dumps(body).encode())
+
+    @staticmethod
+    def _send_bytes(handler, code, data):
         handler.send_response(code)
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(data)))
@@ -368,6 +418,7 @@ class FakeAPIServer:
         body = handler.rfile.read(length) if length else b""
         with self.cond:
             self.requests.append((method, path, query))
+            self.accepts.append((method, path, query, handler.headers.get("Accept")))
         if handler.headers.get("Authorization") != "Bearer " + self.token:
             return self._send_json(handler, 401, status_body(401, "Unauthorized", "Unauthorized"))
         if self.forbid:
@@ -456,7 +507,12 @@ class FakeAPIServer:
             obj = self.objects.get(self._key(definition, namespace, name))
         if obj is None:
             return self._send_error(handler, self._not_found(definition, name))
-        return self._send_json(handler, 200, self._served(obj, definition, version))
+        try:
+            shape = negotiate(handler.headers.get("Accept"), "PartialObjectMetadata", self.partial_metadata)
+        except APIError as error:
+            return self._send_error(handler, error)
+        served = self._served(obj, definition, version)
+        return self._send_json(handler, 200, partial_object(served) if shape == "metadata" else served)
 
     def _validate(self, definition, namespace, obj):
         if not isinstance(obj, dict) or not isinstance(obj.get("metadata"), dict):
@@ -564,47 +620,93 @@ class FakeAPIServer:
         return labels_match(metadata.get("labels") or {}, label_requirements)
 
     def _collection(self, handler, definition, version, namespace, query):
-        resource = definition.plural
         selector = query.get("fieldSelector")
         if selector and not selector.startswith("metadata.name="):
             return self._send_json(handler, 400, status_body(400, "BadRequest", "unsupported field selector"))
         try:
             labels = parse_label_selector(query.get("labelSelector"))
+            watching = query.get("watch") in ("true", "1")
+            shape = negotiate(handler.headers.get("Accept"), "PartialObjectMetadata" if watching
+                              else "PartialObjectMetadataList", self.partial_metadata)
         except APIError as error:
             return self._send_error(handler, error)
-        if query.get("watch") in ("true", "1"):
-            return self._watch(handler, definition, version, namespace, selector, labels, query)
+        if watching:
+            return self._watch(handler, definition, version, namespace, selector, labels, query, shape)
         if self.list_delay:
             time.sleep(self.list_delay)
         limit = int(query.get("limit", "0") or 0)
         if self.page_limit:
             limit = min(limit, self.page_limit) if limit else self.page_limit
+        try:
+            _, body = self._list_page(definition, version, namespace, selector, query.get("labelSelector"), labels,
+                                      query.get("continue"), limit, shape)
+        except APIError as error:
+            return self._send_error(handler, error)
+        return self._send_bytes(handler, 200, body)
+
+    def _list_page(self, definition, version, namespace, selector, label_text, labels, token, limit, shape):
+        """(continue token or None, encoded body) of one LIST page; encoded once per snapshot, page and shape."""
+        resource = definition.plural
         with self.cond:
-            token = query.get("continue")
             if token:
-                snapshot_id, _, offset = base64.b64decode(token).decode().partition(":")
+                snapshot_id, _, offset = base64.b64decode(token).decode().rpartition(":")
                 if snapshot_id not in self.snapshots:
-                    return self._send_json(handler, 410, status_body(
-                        410, "Expired", "The provided continue parameter is too old to display a consistent list result."))
+                    raise APIError(410, "Expired",
+                                   "The provided continue parameter is too old to display a consistent list result.")
                 list_rv, items = self.snapshots[snapshot_id]
                 offset = int(offset)
             else:
-                list_rv = self.rv
-                items = sorted((obj for (res, _, _), obj in self.objects.items()
-                                if self._matches(obj, res, resource, namespace, selector, labels)),
-                               key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
-                offset = 0
-                snapshot_id = str(len(self.snapshots) + 1) + "-" + str(list_rv)
-                self.snapshots[snapshot_id] = (list_rv, items)
-        page = [self._served(obj, definition, version) for obj in (items[offset:offset + limit] if limit else items[offset:])]
+                # Every change bumps the resourceVersion, so one (rv, filters) always lists the same objects.
+                list_rv, offset = self.rv, 0
+                identity = (list_rv, resource, namespace, selector, label_text)
+                snapshot_id = self.snapshot_ids.get(identity)
+                if snapshot_id is None:
+                    snapshot_id = "%d-%d" % (len(self.snapshot_ids) + 1, list_rv)
+                    self.snapshot_ids[identity] = snapshot_id
+                    self.snapshots[snapshot_id] = (list_rv, sorted(
+                        (obj for (res, _, _), obj in self.objects.items()
+                         if self._matches(obj, res, resource, namespace, selector, labels)),
+                        key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"])))
+                list_rv, items = self.snapshots[snapshot_id]
+            page_key = (snapshot_id, version, offset, limit, shape)
+            encoded = self.encoded_pages.get(page_key)
+        if encoded is not None:
+            return encoded
+        chunk = items[offset:offset + limit] if limit else items[offset:]
+        # Stored objects are replaced on change, never changed in place: the page can share them while it is encoded.
+        api_version = definition.api_version(version)
+        page = [dict(obj, apiVersion=api_version) for obj in chunk]
         metadata = {"resourceVersion": str(list_rv)}
+        next_token = None
         if limit and offset + limit < len(items):
-            metadata["continue"] = base64.b64encode(("%s:%d" % (snapshot_id, offset + limit)).encode()).decode()
-        body = {"kind": definition.kind + "List", "apiVersion": definition.api_version(version), "metadata": metadata,
-                "items": page}
-        return self._send_json(handler, 200, body)
+            next_token = base64.b64encode(("%s:%d" % (snapshot_id, offset + limit)).encode()).decode()
+            metadata["continue"] = next_token
+        if shape == "metadata":
+            body = {"kind": "PartialObjectMetadataList", "apiVersion": META_API_VERSION, "metadata": metadata,
+                    "items": [partial_object(obj) for obj in page]}
+        else:
+            body = {"kind": definition.kind + "List", "apiVersion": definition.api_version(version),
+                    "metadata": metadata, "items": page}
+        encoded = (next_token, json.dumps(body, separators=(",", ":")).encode())
+        with self.cond:
+            self.encoded_pages[page_key] = encoded
+        return encoded
 
-    def _watch(self, handler, definition, version, namespace, selector, labels, query):
+    def encode_list_pages(self, resource, limit, shapes=("full", "metadata")):
+        """Encodes every page of a LIST of `resource` at the current resourceVersion ahead of the first request,
+        as a benchmark wants: the server then only copies bytes. Returns the number of pages of one shape."""
+        definition = RESOURCES[resource]
+        pages = 0
+        for shape in shapes:
+            token, pages = None, 0
+            while True:
+                token, _ = self._list_page(definition, definition.versions[0], None, None, None, [], token, limit, shape)
+                pages += 1
+                if token is None:
+                    break
+        return pages
+
+    def _watch(self, handler, definition, version, namespace, selector, labels, query, shape="full"):
         resource = definition.plural
         start_rv = int(query.get("resourceVersion", "0") or 0)
         timeout = float(query.get("timeoutSeconds", "1800"))
@@ -653,7 +755,8 @@ class FakeAPIServer:
                     chunk({"type": "ERROR", "object": status_body(410, "Expired", "too old resource version")})
                     break
                 for rv, kind, obj in pending:
-                    chunk({"type": kind, "object": self._served(obj, definition, version)})
+                    served = self._served(obj, definition, version)
+                    chunk({"type": kind, "object": partial_object(served) if shape == "metadata" else served})
                     sent_rv = rv
                     last_write = time.monotonic()
                 now = time.monotonic()
@@ -661,8 +764,9 @@ class FakeAPIServer:
                     break
                 if bookmarks and not self.hold_watches and now - last_write >= self.bookmark_interval:
                     sent_rv = max(sent_rv, current_rv)
-                    chunk({"type": "BOOKMARK", "object": {"kind": definition.kind,
-                                                          "apiVersion": definition.api_version(version),
+                    kind, api_version = (("PartialObjectMetadata", META_API_VERSION) if shape == "metadata"
+                                         else (definition.kind, definition.api_version(version)))
+                    chunk({"type": "BOOKMARK", "object": {"kind": kind, "apiVersion": api_version,
                                                           "metadata": {"resourceVersion": str(sent_rv)}}})
                     last_write = now
             handler.wfile.write(b"0\r\n\r\n")

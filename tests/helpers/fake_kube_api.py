@@ -3,11 +3,10 @@ the kinds the chart renders, and GET of the objects it holds (everything else is
 the chart's `lookup` calls (e.g. keeping the self-signed certificate across upgrades) without a cluster.
 With writable=True it also applies JSON merge patches (RFC 7386, `application/merge-patch+json`) to the objects it
 holds, as `webhook setup ... --annotate` sends them. Binds 127.0.0.1 only."""
-import http.server
 import json
-import threading
 
 from helpers.fake_apiserver import merge_patch
+from helpers.loopback_endpoint import LoopbackEndpoint, QuietHandler
 
 # groupVersion -> [(resource, kind, namespaced)]
 RESOURCES = {
@@ -23,19 +22,17 @@ RESOURCES = {
 MAX_OBJECTS = 1000
 
 
-class FakeKubeAPI:
+class FakeKubeAPI(LoopbackEndpoint):
     def __init__(self, version="1.30.0", writable=False):
         self.version = version
         self.writable = writable
         self.objects = {}  # URL path -> object
         self.requests = []
-        self._lock = threading.Lock()
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__()
 
     @property
     def url(self):
-        return "http://127.0.0.1:%d" % self._server.server_address[1]
+        return self.origin
 
     def put(self, obj):
         """Stores an object as if it had been applied (GET returns it)."""
@@ -68,13 +65,10 @@ class FakeKubeAPI:
             "current-context: fake\n" % self.url)
 
     def __enter__(self):
-        self._thread.start()
-        return self
+        return self.start()
 
     def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
+        self.stop()
 
     def _discovery(self, path):
         major, minor = self.version.split(".")[:2]
@@ -98,18 +92,10 @@ class FakeKubeAPI:
     def _handler(self):
         api = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def send_json(self, code, body):
-                data = json.dumps(body).encode()
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(QuietHandler):
             def not_found(self):
-                self.send_json(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
-                                     "reason": "NotFound", "code": 404})
+                self.reply_json(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                      "reason": "NotFound", "code": 404})
 
             def do_GET(self):
                 path = self.path.split("?", 1)[0]
@@ -119,13 +105,13 @@ class FakeKubeAPI:
                 body = stored if stored is not None else api._discovery(path)
                 if body is None:
                     return self.not_found()
-                self.send_json(200, body)
+                self.reply_json(200, body)
 
             def refuse(self):
                 with api._lock:
                     api.requests.append((self.command, self.path))
-                self.send_json(405, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
-                                     "reason": "MethodNotAllowed", "code": 405})
+                self.reply_json(405, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                      "reason": "MethodNotAllowed", "code": 405})
 
             do_POST = do_PUT = do_DELETE = refuse
 
@@ -143,11 +129,8 @@ class FakeKubeAPI:
                 if stored is None:
                     return self.not_found()
                 if media_type != "application/merge-patch+json":
-                    return self.send_json(415, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
-                                                "reason": "UnsupportedMediaType", "code": 415})
-                self.send_json(200, stored)
-
-            def log_message(self, *args):
-                pass
+                    return self.reply_json(415, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                                 "reason": "UnsupportedMediaType", "code": 415})
+                self.reply_json(200, stored)
 
         return Handler

@@ -1,11 +1,10 @@
 """A stand-in for EC2's instance metadata service, IMDSv2 only: a session token from `PUT /latest/api/token` (with
 a TTL header) is required on every GET, as IMDS does when v1 is turned off; the instance role's credentials are
 served in IMDS's JSON shape. Binds 127.0.0.1 only."""
-import http.server
 import json
 import secrets
 
-from helpers.loopback_endpoint import LoopbackEndpoint
+from helpers.loopback_endpoint import LoopbackEndpoint, QuietHandler
 
 ROLE_PATH = "/latest/meta-data/iam/security-credentials/"
 
@@ -31,7 +30,7 @@ class InstanceMetadataEndpoint(LoopbackEndpoint):
     def _handler(self):
         endpoint = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_PUT(self):
                 if self.path != "/latest/api/token" or not self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
                     return self._reply("PUT", 400, b"token request without a TTL")
@@ -49,12 +48,6 @@ class InstanceMetadataEndpoint(LoopbackEndpoint):
 
             def _reply(self, method, status, data):
                 endpoint._record(method, self.path, status)
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
+                self.reply(status, data)
 
         return Handler

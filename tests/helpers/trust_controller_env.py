@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port
+from helpers.loopback_endpoint import free_port
 from helpers.fake_apiserver import write_kubeconfig
 from helpers.moto_server import MotoServer
 
