@@ -1,3 +1,5 @@
+import Glibc
+
 /// Request-line, field and chunk-size syntax (RFC 9110/9112), strict where leniency enables smuggling.
 /// Works on bytes: it runs for every HTTP/1.1 request, and only the method, target and fields become `String`s.
 extension HTTP1RequestParser {
@@ -111,27 +113,32 @@ extension HTTP1RequestParser {
         return length > 0 ? .length(length) : .none
     }
 
-    /// Splits at LF, dropping one CR before each LF; a CR anywhere else, or an obs-fold, is refused.
+    /// Splits at LF, dropping one CR before each LF; a CR anywhere else, or an obs-fold, is refused. The C
+    /// library's `memchr` finds each LF and any CR, instead of a Swift loop over every byte of the head.
     private static func splitLines(_ head: ArraySlice<UInt8>) throws(HTTP1ParseError) -> [Range<Int>] {
         var lines: [Range<Int>] = []
         lines.reserveCapacity(16)
-        var start = head.startIndex
-        for index in head.indices {
-            switch head[index] {
-            case UInt8(ascii: "\n"):
-                var end = index
-                if end > start && head[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                try appendLine(start..<end, of: head, to: &lines)
-                start = index + 1
-            case UInt8(ascii: "\r"):
-                // Allowed only right before an LF.
-                if index + 1 == head.endIndex || head[index + 1] != UInt8(ascii: "\n") {
-                    throw HTTP1ParseError(lines.isEmpty ? .malformedRequestLine : .malformedHeader, "bare CR in request head")
+        let failure = head.withUnsafeBufferPointer { bytes -> HTTP1ParseError? in
+            guard let base = bytes.baseAddress else { return nil }
+            let first = UnsafeRawPointer(base)
+            var start = 0
+            while start < bytes.count {
+                let lineFeed = memchr(base + start, 0x0A, bytes.count - start).map { first.distance(to: $0) } ?? bytes.count
+                var end = lineFeed
+                if lineFeed < bytes.count && end > start && base[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                if memchr(base + start, 0x0D, end - start) != nil {
+                    return HTTP1ParseError(lines.isEmpty ? .malformedRequestLine : .malformedHeader, "bare CR in request head")
                 }
-            default: break
+                do throws(HTTP1ParseError) {
+                    try appendLine(head.startIndex + start..<head.startIndex + end, of: head, to: &lines)
+                } catch {
+                    return error
+                }
+                start = lineFeed + 1
             }
+            return nil
         }
-        if start < head.endIndex { try appendLine(start..<head.endIndex, of: head, to: &lines) }
+        if let failure { throw failure }
         return lines
     }
 

@@ -287,7 +287,13 @@ final class HTTP2Session: @unchecked Sendable {
             deliver(response, streamID: streamID, isHead: isHead)
             transport.process()
         }
-        transport.context.handler.handle(request) { response in ticket.fulfill(response) }
+        let handler = transport.context.handler
+        if let response = ticket.dispatch({ handler.handle(request) { response in ticket.fulfill(response) } }) {
+            // Answered inline (inside nghttp2's callback, which may submit): no task, and the pass over the
+            // connection that is reading writes this response together with the others of the same read.
+            transport.handlerFinished()
+            deliver(response, streamID: streamID, isHead: isHead)
+        }
     }
 
     private static func splitPath(_ target: String) -> (String, String) {

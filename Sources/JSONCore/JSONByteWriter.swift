@@ -29,6 +29,25 @@ public struct JSONByteWriter: @unchecked Sendable {
         append(literal.utf8Start, count: literal.utf8CodeUnitCount)
     }
 
+    /// `,"key":` in one piece, for a key the caller vouches needs no escape (a field name in the source).
+    public mutating func member(_ key: StaticString) {
+        let length = key.utf8CodeUnitCount
+        reserve(length + 4)
+        let at = storage.base + written
+        at[0] = UInt8(ascii: ",")
+        at[1] = UInt8(ascii: "\"")
+        (at + 2).update(from: key.utf8Start, count: length)
+        at[length + 2] = UInt8(ascii: "\"")
+        at[length + 3] = UInt8(ascii: ":")
+        written += length + 4
+    }
+
+    /// Bytes the caller vouches for, as they are.
+    public mutating func raw(bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        append(base, count: bytes.count)
+    }
+
     @inlinable
     public mutating func raw(byte: UInt8) {
         reserve(1)
@@ -48,6 +67,17 @@ public struct JSONByteWriter: @unchecked Sendable {
     }
 
     public mutating func string(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        // Most strings need no escape: then one reservation and one copy, quotes included.
+        let count = bytes.count
+        if let source = bytes.baseAddress, ByteScan.firstSpecialByte(in: bytes, from: 0, stopAtNonASCII: false) == count {
+            reserve(count + 2)
+            let at = storage.base + written
+            at[0] = UInt8(ascii: "\"")
+            (at + 1).update(from: source, count: count)
+            at[count + 1] = UInt8(ascii: "\"")
+            written += count + 2
+            return
+        }
         raw(byte: UInt8(ascii: "\""))
         JSON.escapedPieces(of: bytes) { append($0.baseAddress!, count: $0.count) }
         raw(byte: UInt8(ascii: "\""))

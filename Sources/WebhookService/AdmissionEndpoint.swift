@@ -14,6 +14,9 @@ final class AdmissionEndpoint: HTTPHandler {
     let health: HealthEndpoints
     let metrics: WebhookMetrics
     let logger: Logger
+    /// The process's log handler when it is ours and adds nothing: decision lines are written through it
+    /// without a metadata table (nil: through `logger`).
+    private let decisionLog: StructuredLogHandler?
 
     init(service: AdmissionService, store: ServiceAccountStore, missResolver: ServiceAccountLookup?,
          lookupGracePeriod: Duration, health: HealthEndpoints, metrics: WebhookMetrics, logger: Logger) {
@@ -24,6 +27,8 @@ final class AdmissionEndpoint: HTTPHandler {
         self.health = health
         self.metrics = metrics
         self.logger = logger
+        let handler = logger.handler as? StructuredLogHandler
+        decisionLog = handler?.takesOrderedFields == true ? handler : nil
     }
 
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
@@ -88,28 +93,38 @@ final class AdmissionEndpoint: HTTPHandler {
 
     /// One line per admission decision.
     private func log(_ request: AdmissionRequest, outcome: AdmissionOutcome, result: WebhookMetrics.AdmissionResult, lookedUp: Bool) {
-        // Decisions are logged at info, denials at warning: build nothing when that level is off.
-        guard logger.logLevel <= (outcome.decision == nil ? .warning : .info) else { return }
-        // Values taken as they are (no interpolation, one String each) into a table sized once: this runs per request.
-        var metadata = Logger.Metadata(minimumCapacity: 12)
-        metadata["uid"] = .string(request.uid)
-        metadata["namespace"] = .string(request.namespace)
-        metadata["result"] = .string(result.rawValue)
-        if request.dryRun { metadata["dryRun"] = "true" }
-        if lookedUp { metadata["lookup"] = "api" }
-        if let decision = outcome.decision {
-            metadata["pod"] = .string(decision.podName)
-            metadata["serviceAccount"] = .string(decision.serviceAccount)
-            metadata["mode"] = .string(Self.metricMode(decision.mode).rawValue)
-            metadata["mutated"] = decision.mutated ? "true" : "false"
-            metadata["reason"] = .string("\(decision.reason)")
-            if let role = decision.roleARN { metadata["role"] = .string(role) }
-            if !decision.warnings.isEmpty { metadata["warnings"] = .array(decision.warnings.map { .string($0) }) }
-            logger.info("admission decision", metadata: metadata)
-        } else {
-            metadata["error"] = .string(outcome.error ?? "unknown")
-            logger.warning("admission denied: the object is not a decodable Pod", metadata: metadata)
+        // Decisions are logged at info, denials at warning.
+        let (level, message) = outcome.decision == nil
+            ? (Logger.Level.warning, "admission denied: the object is not a decodable Pod")
+            : (Logger.Level.info, "admission decision")
+        if let decisionLog {
+            decisionLog.log(level: level, message: message) { Self.fields(request, outcome, result, lookedUp, into: &$0) }
+            return
         }
+        guard logger.logLevel <= level else { return }
+        var metadata = Logger.Metadata(minimumCapacity: 12)
+        Self.fields(request, outcome, result, lookedUp, into: &metadata)
+        logger.log(level: level, "\(message)", metadata: metadata)
+    }
+
+    /// The decision line's fields, in key order (as the log handler sorts metadata).
+    private static func fields(_ request: AdmissionRequest, _ outcome: AdmissionOutcome,
+                               _ result: WebhookMetrics.AdmissionResult, _ lookedUp: Bool, into line: inout some LogFields) {
+        // Fields projected from the one optional (an `if let` per field would copy the whole decision each time).
+        let decision = outcome.decision
+        if request.dryRun { line.add("dryRun", "true") }
+        if decision == nil { line.add("error", outcome.error ?? "unknown") }
+        if lookedUp { line.add("lookup", "api") }
+        if let mode = decision?.mode { line.add("mode", metricMode(mode).rawValue) }
+        if let mutated = decision?.mutated { line.add("mutated", mutated ? "true" : "false") }
+        line.add("namespace", request.namespace)
+        if let pod = decision?.podName { line.add("pod", pod) }
+        if let reason = decision?.reason { line.add("reason", reason.description) }
+        line.add("result", result.rawValue)
+        if let role = decision?.roleARN { line.add("role", role) }
+        if let serviceAccount = decision?.serviceAccount { line.add("serviceAccount", serviceAccount) }
+        line.add("uid", request.uid)
+        if let warnings = decision?.warnings, !warnings.isEmpty { line.add("warnings", strings: warnings) }
     }
 
     static func metricMode(_ mode: MutationDecision.Mode?) -> WebhookMetrics.AdmissionMode {

@@ -195,6 +195,8 @@ private func error(_ input: String, limits: HTTP1RequestParser.Limits = .init(ma
         ("GET / HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n", .malformedHeader),
         ("GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n folded\r\n\r\n", .malformedHeader),
         ("GET / HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n", .malformedHeader),
+        ("GET / HTTP/1.1\r\nHost: x\r\nX: a\r\r\n\r\n", .malformedHeader),
+        ("GET /\r HTTP/1.1\r\nHost: x\r\n\r\n", .malformedRequestLine),
         ("GET / HTTP/1.1\r\nHost: x\r\nX: a\u{1}b\r\n\r\n", .malformedHeader),
         ("GET / HTTP/1.1\r\n\r\n", .missingHost),
         ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", .missingHost),

@@ -1,0 +1,180 @@
+import Glibc
+import JSONCore
+import Logging
+
+/// One log line as `StructuredLogHandler` writes it, straight to bytes: the fixed fields (time, level, logger,
+/// message) first, then the fields in the order given. The handler gives an event's metadata sorted by key;
+/// a caller with fields known in advance (the admission decision) gives them in that order itself, without a
+/// `Logger.Metadata` table to fill, sort and free per line.
+public struct LogLine: LogFields {
+    private let format: LogFormat
+    private var out = JSONByteWriter(capacity: 512)
+    #if DEBUG
+    /// The last key given, to check that callers give their fields in the order the handler would sort them.
+    private var lastKey = ""
+    #endif
+
+    /// `overrides`: in JSON, metadata named `time`, `level`, `logger` or `msg` takes that field's place (as a
+    /// later key would); the text format writes such metadata as ordinary fields.
+    init(format: LogFormat, level: Logger.Level, label: String, message: String, overrides: Logger.Metadata? = nil) {
+        self.format = format
+        switch format {
+        case .json:
+            out.raw("{\"time\":")
+            if let time = overrides?["time"] { Self.json(time, into: &out) } else { Self.withTimestamp { out.string(utf8: $0) } }
+            fixed(",\"level\":", overrides?["level"], level.rawValue)
+            fixed(",\"logger\":", overrides?["logger"], label)
+            fixed(",\"msg\":", overrides?["msg"], message)
+        case .text:
+            Self.withTimestamp { out.raw(bytes: $0) }
+            out.raw(byte: UInt8(ascii: " "))
+            text(level.rawValue.uppercased())
+            out.raw(byte: UInt8(ascii: " "))
+            text(label)
+            out.raw(": ")
+            text(message)
+        }
+    }
+
+    static func isFixedInJSON(_ key: String) -> Bool {
+        key == "time" || key == "level" || key == "logger" || key == "msg"
+    }
+
+    public mutating func add(_ key: StaticString, _ value: String) {
+        checkOrder(key)
+        switch format {
+        case .json:
+            out.member(key)
+            out.string(value)
+        case .text:
+            out.raw(byte: UInt8(ascii: " "))
+            out.raw(key)
+            out.raw(byte: UInt8(ascii: "="))
+            text(Self.quotedForText(value))
+        }
+    }
+
+    public mutating func add(_ key: StaticString, strings: [String]) {
+        checkOrder(key)
+        add(String(describing: key), .array(strings.map { .string($0) }))
+    }
+
+    /// A metadata entry (the handler's general path).
+    mutating func add(_ key: String, _ value: Logger.MetadataValue) {
+        switch format {
+        case .json:
+            out.raw(byte: UInt8(ascii: ","))
+            out.string(key)
+            out.raw(byte: UInt8(ascii: ":"))
+            Self.json(value, into: &out)
+        case .text:
+            out.raw(byte: UInt8(ascii: " "))
+            text(key)
+            out.raw(byte: UInt8(ascii: "="))
+            text(Self.quotedForText(value.description))
+        }
+    }
+
+    /// Ends the line (its newline included) and gives its bytes.
+    consuming func finish<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        out.raw(format == .json ? "}\n" : "\n")
+        return out.withBytes(body)
+    }
+
+    // MARK: Pieces
+
+    /// Debug builds only: the fields must come as the handler would sort them.
+    private mutating func checkOrder(_ key: StaticString) {
+        #if DEBUG
+        let name = String(describing: key)
+        assert(name > lastKey, "log fields out of key order: \(name) after \(lastKey)")
+        lastKey = name
+        #endif
+    }
+
+    private mutating func fixed(_ name: StaticString, _ override: Logger.MetadataValue?, _ value: String) {
+        out.raw(name)
+        if let override { Self.json(override, into: &out) } else { out.string(value) }
+    }
+
+    private mutating func text(_ string: String) {
+        var string = string
+        string.withUTF8 { out.raw(bytes: $0) }
+    }
+
+    private static func json(_ value: Logger.MetadataValue, into out: inout JSONByteWriter) {
+        switch value {
+        case .string(let string): out.string(string)
+        case .stringConvertible(let convertible): out.string(convertible.description)
+        case .array(let values):
+            out.raw(byte: UInt8(ascii: "["))
+            for (index, element) in values.enumerated() {
+                if index > 0 { out.raw(byte: UInt8(ascii: ",")) }
+                json(element, into: &out)
+            }
+            out.raw(byte: UInt8(ascii: "]"))
+        case .dictionary(let dictionary):
+            out.raw(byte: UInt8(ascii: "{"))
+            for (index, key) in dictionary.keys.sorted().enumerated() {
+                if index > 0 { out.raw(byte: UInt8(ascii: ",")) }
+                out.string(key)
+                out.raw(byte: UInt8(ascii: ":"))
+                json(dictionary[key]!, into: &out)
+            }
+            out.raw(byte: UInt8(ascii: "}"))
+        }
+    }
+
+    /// Values with spaces are quoted so `key=value` pairs stay parseable.
+    private static func quotedForText(_ plain: String) -> String {
+        plain.contains(" ") || plain.isEmpty ? JSON.serializeToString(.string(plain)) : plain
+    }
+
+    /// RFC 3339 UTC with milliseconds, without Foundation: `2026-12-01T23:59:59.123Z`, digits written in place.
+    static func withTimestamp<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var parts = tm()
+        var seconds = now.tv_sec
+        gmtime_r(&seconds, &parts)
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)  // the 24 bytes
+        return withUnsafeMutableBytes(of: &text) { raw in
+            let out = raw.bindMemory(to: UInt8.self)
+            var at = 0
+            func digits(_ value: Int32, _ width: Int, then separator: UInt8) {
+                var rest = value
+                for place in stride(from: width - 1, through: 0, by: -1) {
+                    out[at + place] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                out[at + width] = separator
+                at += width + 1
+            }
+            digits(parts.tm_year + 1900, 4, then: UInt8(ascii: "-"))
+            digits(parts.tm_mon + 1, 2, then: UInt8(ascii: "-"))
+            digits(parts.tm_mday, 2, then: UInt8(ascii: "T"))
+            digits(parts.tm_hour, 2, then: UInt8(ascii: ":"))
+            digits(parts.tm_min, 2, then: UInt8(ascii: ":"))
+            digits(parts.tm_sec, 2, then: UInt8(ascii: "."))
+            digits(Int32(now.tv_nsec / 1_000_000), 3, then: UInt8(ascii: "Z"))
+            return body(UnsafeBufferPointer(start: out.baseAddress, count: at))
+        }
+    }
+}
+
+/// Where a line's fields go, given in key order: a `LogLine` (written at once) or a `Logger.Metadata` table
+/// (for a log handler that is not ours). Lets a caller list its fields once for both.
+public protocol LogFields {
+    mutating func add(_ key: StaticString, _ value: String)
+    mutating func add(_ key: StaticString, strings: [String])
+}
+
+extension Dictionary: LogFields where Key == String, Value == Logger.MetadataValue {
+    public mutating func add(_ key: StaticString, _ value: String) {
+        self[String(describing: key)] = .string(value)
+    }
+
+    public mutating func add(_ key: StaticString, strings: [String]) {
+        self[String(describing: key)] = .array(strings.map { .string($0) })
+    }
+}
