@@ -45,8 +45,8 @@ public struct TrustPolicy: Sendable, Equatable {
     /// `system:serviceaccount:<namespace>:<name>`, the `sub` claim of the ServiceAccount's tokens.
     public var subjectClaim: String {
         switch subject {
-        case .serviceAccount(let name): "system:serviceaccount:\(namespace):\(name)"
-        case .allServiceAccounts: "system:serviceaccount:\(namespace):*"
+        case .serviceAccount(let name): ServiceAccountSubject.claim(namespace: namespace, serviceAccount: name)
+        case .allServiceAccounts: ServiceAccountSubject.claim(namespace: namespace, serviceAccount: "*")
         }
     }
 

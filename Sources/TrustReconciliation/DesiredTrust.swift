@@ -1,3 +1,5 @@
+import TrustPolicyRules
+
 /// The rules every trust request is checked against before anything is written.
 public struct TrustRules: Sendable {
     public let allowedRoles: [RolePattern]
@@ -90,7 +92,7 @@ public struct DesiredTrust: Sendable, Equatable {
             var entry = byRole[role.iamIdentity] ?? (role, [], [], [])
             if role.text < entry.role.text { entry.role = role }  // the same spelling whatever the order of requests
             if let prefix = rules.compactPrefix(of: request.namespace, for: role) {
-                entry.patterns.insert("system:serviceaccount:\(prefix)*:\(request.serviceAccount)")
+                entry.patterns.insert(ServiceAccountSubject.claim(namespace: prefix + "*", serviceAccount: request.serviceAccount))
             } else {
                 entry.subjects.insert(request.subject)
             }

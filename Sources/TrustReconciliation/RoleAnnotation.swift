@@ -1,4 +1,5 @@
 import JSONCore
+import TrustPolicyRules
 
 /// The `<prefix>/role-arn` annotation the controller puts on a requester's ServiceAccount (a Profile's
 /// `default-editor`): set only once the role's trust policy trusts the ServiceAccount, so no pod is given a role it
@@ -43,7 +44,7 @@ public struct RoleMarker: Sendable, Equatable {
         self.role = role
     }
 
-    public var subject: String { "system:serviceaccount:\(namespace):\(serviceAccount)" }
+    public var subject: String { ServiceAccountSubject.claim(namespace: namespace, serviceAccount: serviceAccount) }
 }
 
 /// Which roles one reconcile visits: every role something asks for now, and every role the controller may still have

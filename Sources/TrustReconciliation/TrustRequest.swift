@@ -1,3 +1,5 @@
+import TrustPolicyRules
+
 /// One subject asking to be trusted by one role, and where the ask came from (for Events and annotations).
 public struct TrustRequest: Sendable, Hashable {
     public enum Origin: Sendable, Hashable, Comparable {
@@ -21,5 +23,5 @@ public struct TrustRequest: Sendable, Hashable {
     }
 
     /// The `sub` claim of the ServiceAccount's tokens.
-    public var subject: String { "system:serviceaccount:\(namespace):\(serviceAccount)" }
+    public var subject: String { ServiceAccountSubject.claim(namespace: namespace, serviceAccount: serviceAccount) }
 }
