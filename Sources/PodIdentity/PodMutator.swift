@@ -7,6 +7,8 @@ public final class PodMutator: Sendable {
     public let settings: MutationSettings
     public let jitter: ExpirationJitter
     let tokenFiles: TokenFilePaths
+    /// The patch's pieces that depend only on the settings.
+    let fragments: PatchFragments
     /// The pod annotations read per request (`<prefix>/token-expiration`, ...), made once.
     let tokenExpirationAnnotation: String
     let skipContainersAnnotation: String
@@ -24,6 +26,7 @@ public final class PodMutator: Sendable {
         self.settings = settings
         self.jitter = jitter
         self.tokenFiles = TokenFilePaths(settings: settings)
+        fragments = PatchFragments(settings: settings, tokenFiles: tokenFiles)
         tokenExpirationAnnotation = settings.annotationPrefix + "/token-expiration"
         skipContainersAnnotation = settings.annotationPrefix + "/skip-containers"
         includeContainersAnnotation = settings.annotationPrefix + "/include-containers"
