@@ -85,7 +85,11 @@ public struct JSONByteWriter: @unchecked Sendable {
 
     /// A string's characters escaped for a JSON string, without the quotes (a JSON Pointer made at run time).
     public mutating func stringContents(_ text: String) {
-        JSON.withUTF8(of: text) { bytes in JSON.escapedPieces(of: bytes) { append($0.baseAddress!, count: $0.count) } }
+        JSON.withUTF8(of: text) { stringContents(utf8: $0) }
+    }
+
+    public mutating func stringContents(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        JSON.escapedPieces(of: bytes) { append($0.baseAddress!, count: $0.count) }
     }
 
     public mutating func integer(_ value: Int64) {
