@@ -47,14 +47,15 @@ public final class PodMutator: Sendable {
         let key = serviceAccountKey(for: pod, namespace: requestNamespace)
         var resolver = IdentityResolver(mutator: self)
         var identity: ResolvedIdentity
-        switch resolver.resolve(key: key, record: record, snapshot: snapshot, podAnnotations: pod.annotations) {
+        let annotations = ServiceAccountAnnotations(record), podValues = PodAnnotationValues(pod.annotations, mutator: self)
+        switch resolver.resolve(key: key, record: record, annotations: annotations, snapshot: snapshot, pod: podValues) {
         case .failure(let none):
             return MutationDecision(mode: .none, reason: none.reason, patchDocument: JSONPatchDocument(), warnings: resolver.warnings,
                                     namespace: key.namespace, podName: pod.displayName, serviceAccount: key.name)
         case .success(let resolved):
             identity = resolved
         }
-        resolver.resolveFeatures(of: &identity, record: record, pod: pod)
+        resolver.resolveFeatures(of: &identity, annotations: annotations, podValues: podValues, pod: pod)
         var decision = MutationDecision(mode: .none, reason: identity.reason, patchDocument: JSONPatchDocument(), warnings: [],
                                         namespace: key.namespace, podName: pod.displayName, serviceAccount: key.name)
         var builder = PatchBuilder(mutator: self, identity: identity, pod: pod)
