@@ -15,7 +15,7 @@ enum HTTP1ResponseEncoder {
                            into out: inout [UInt8]) {
         out.reserveCapacity(out.count + 160 + response.body.count)
         out.append(contentsOf: "HTTP/1.1 ".utf8)
-        appendDecimal(response.status, to: &out)
+        ASCII.appendDecimal(response.status, to: &out)
         out.append(UInt8(ascii: " "))
         out.append(contentsOf: reasonPhrase(response.status).utf8)
         out.append(contentsOf: "\r\ndate: ".utf8)
@@ -30,7 +30,7 @@ enum HTTP1ResponseEncoder {
         }
         if hasBody(status: response.status) {
             out.append(contentsOf: "content-length: ".utf8)
-            appendDecimal(response.body.count, to: &out)
+            ASCII.appendDecimal(response.body.count, to: &out)
             out.append(contentsOf: "\r\n".utf8)
         }
         if !keepAlive {
@@ -39,12 +39,6 @@ enum HTTP1ResponseEncoder {
             out.append(contentsOf: "connection: keep-alive\r\n".utf8)
         }
         out.append(contentsOf: "\r\n".utf8)
-    }
-
-    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        guard value >= 10 else { return out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: max(0, value))) }
-        appendDecimal(value / 10, to: &out)
-        out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
     }
 
     static func reasonPhrase(_ status: Int) -> String {
