@@ -37,6 +37,12 @@ enum ASCII {
             && (bytes.isEmpty || memcmp(bytes.baseAddress!, literal.utf8Start, bytes.count) == 0)
     }
 
+    /// A literal's bytes, copied at once (appending a `String` literal's UTF-8 view goes byte by byte).
+    @inline(__always)
+    static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
     /// A non-negative integer's decimal digits, appended without building a `String`.
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         var remaining = UInt(max(0, value))

@@ -33,7 +33,7 @@ struct HTTP2HeaderList {
 
     /// A non-negative decimal value (`:status`, `content-length`).
     mutating func add(name: StaticString, decimal value: Int) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        ASCII.append(name, to: &bytes)
         let start = bytes.count
         ASCII.appendDecimal(value, to: &bytes)
         lengths.append((name.utf8CodeUnitCount, bytes.count - start))
