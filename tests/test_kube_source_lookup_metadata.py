@@ -3,9 +3,7 @@ JSON as the server's fallback), as the list and watch do, and the webhook mutate
 honours that, ignores it (a full ServiceAccount), or refuses it (406: said once, and full objects from then on)."""
 import pytest
 
-from helpers.kube_source import PREFIX, injected_role, role
-
-METADATA_ACCEPT = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+from helpers.kube_source import OBJECT_ACCEPT, PREFIX, injected_role, role
 
 
 def get_accepts(api, namespace, name):
@@ -16,9 +14,9 @@ def get_accepts(api, namespace, name):
 
 
 @pytest.mark.parametrize("mode, first_gets, later_gets", [
-    ("honoured", [METADATA_ACCEPT], [METADATA_ACCEPT]),
-    ("ignored", [METADATA_ACCEPT], [METADATA_ACCEPT]),
-    ("refused", [METADATA_ACCEPT, "application/json"], ["application/json"]),
+    ("honoured", [OBJECT_ACCEPT], [OBJECT_ACCEPT]),
+    ("ignored", [OBJECT_ACCEPT], [OBJECT_ACCEPT]),
+    ("refused", [OBJECT_ACCEPT, "application/json"], ["application/json"]),
 ])
 def test_the_cache_miss_get_asks_for_metadata_only(api, serve, mode, first_gets, later_gets):
     api.partial_metadata = mode

@@ -5,11 +5,7 @@ resourceVersion) is in `metadata`. It grants the trust, annotates the ServiceAcc
 objects from then on)."""
 import pytest
 
-from helpers.kube_source import service_account_accepts
-from helpers.trust_controller_env import profile_plugin, role_arn
-
-LIST_ACCEPT = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
-WATCH_ACCEPT = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+from helpers.kube_source import LIST_ACCEPT, OBJECT_ACCEPT, service_account_accepts
 
 
 def distinct(values):
@@ -17,17 +13,13 @@ def distinct(values):
 
 
 @pytest.mark.parametrize("mode, lists, watches", [
-    ("honoured", [LIST_ACCEPT], [WATCH_ACCEPT]),
-    ("ignored", [LIST_ACCEPT], [WATCH_ACCEPT]),
+    ("honoured", [LIST_ACCEPT], [OBJECT_ACCEPT]),
+    ("ignored", [LIST_ACCEPT], [OBJECT_ACCEPT]),
     ("refused", [LIST_ACCEPT, "application/json"], ["application/json"]),
 ])
 def test_service_accounts_are_watched_as_metadata_only(cluster, mode, lists, watches):
     cluster.api.partial_metadata = mode
-    cluster.create_role("kf-meta")
-    cluster.api.put_service_account("meta", "default-editor")
-    cluster.api.put_profile("meta", plugins=profile_plugin(role_arn("kf-meta")))
-    controller = cluster.start("--resync-period", "300ms")
-    controller.wait_for(lambda: cluster.role_annotation("meta") == role_arn("kf-meta"), "the annotation")
+    controller = cluster.start_granted("kf-meta", "meta", "--resync-period", "300ms")
     after_first = controller.reconciles()
     controller.wait_for(lambda: controller.reconciles() >= after_first + 3, "three more reconciles")
     assert cluster.owned_subjects("kf-meta") == ["system:serviceaccount:meta:default-editor"]
