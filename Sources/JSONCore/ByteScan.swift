@@ -10,18 +10,19 @@ enum ByteScan {
     static func firstSpecialByte(in bytes: UnsafeBufferPointer<UInt8>, from index: Int, stopAtNonASCII: Bool) -> Int {
         guard let base = bytes.baseAddress else { return bytes.count }
         let count = bytes.count
+        // Wrapping arithmetic: `index <= count` and a buffer's count is far below `Int.max - 8`.
         var offset = index
-        while count - offset >= 8 {
+        while offset &+ 8 <= count {
             let mask = specialMask(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self), stopAtNonASCII: stopAtNonASCII)
-            if mask != 0 { return offset + mask.trailingZeroBitCount / 8 }
-            offset += 8
+            if mask != 0 { return offset &+ mask.trailingZeroBitCount &>> 3 }
+            offset &+= 8
         }
         while offset < count {
             let byte = base[offset]
             if byte < 0x20 || (stopAtNonASCII && byte >= 0x80) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 return offset
             }
-            offset += 1
+            offset &+= 1
         }
         return count
     }

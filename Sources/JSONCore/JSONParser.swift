@@ -34,7 +34,7 @@ public enum JSON {
 /// A recursive-descent parser over raw bytes. Depth is bounded, so recursion is too.
 struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
-    private let maxDepth: Int
+    let maxDepth: Int
     var position = 0
     var depth = 0
 
