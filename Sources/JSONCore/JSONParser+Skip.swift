@@ -3,11 +3,13 @@
 /// (false) at anything else; then `skipValueReportingErrors`, the recursive one, goes over the same value again
 /// and throws the error with its message and offset. Invalid input is rare: it may pay twice.
 extension JSONParser {
+    @inline(__always)
     mutating func skipValue() throws(JSONParseError) {
         if skipValidValue() { return }
         try skipValueReportingErrors()
     }
 
+    @inline(never)
     private mutating func skipValueReportingErrors() throws(JSONParseError) {
         guard let byte = peek() else { throw error("unexpected end of input, expected a value") }
         switch byte {
@@ -121,6 +123,7 @@ enum UTF8Validation {
 extension JSONParser {
     /// Moves past the value at `position` when it is valid JSON within the depth limit and returns true;
     /// otherwise returns false with `position` unchanged (the caller lets the strict skipper say why).
+    @inline(__always)
     mutating func skipValidValue() -> Bool {
         var skipper = ValidValueSkipper(bytes: bytes, index: position)
         guard skipper.skipValue(levelLimit: min(64, maxDepth - depth)) else { return false }

@@ -32,10 +32,11 @@ public enum JSON {
 }
 
 /// A recursive-descent parser over raw bytes. Depth is bounded, so recursion is too.
+@usableFromInline
 struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
-    var position = 0
+    @usableFromInline var position = 0
     var depth = 0
 
     init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
@@ -108,12 +109,14 @@ struct JSONParser {
         skipWhitespace()
     }
 
+    @inline(__always)
     mutating func expectColon(afterKey key: UnsafeBufferPointer<UInt8>) throws(JSONParseError) {
         try expectColon(afterKey: String(decoding: key, as: UTF8.self))
     }
 
     /// At an opening quote: if the string is printable ASCII without escapes, moves past it and returns
     /// the span of its content; otherwise leaves the position unchanged and returns nil.
+    @inline(__always)
     mutating func scanPlainString() -> Range<Int>? {
         let start = position + 1
         let end = firstByteNeedingAttention(from: start)

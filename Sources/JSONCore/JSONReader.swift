@@ -64,7 +64,7 @@ public struct JSONReader {
 
     private var escapedKeys: EscapedKeys?
 
-    var parser: JSONParser
+    @usableFromInline var parser: JSONParser
 
     init(parser: JSONParser) { self.parser = parser }
 
@@ -85,44 +85,83 @@ public struct JSONReader {
 
     /// Calls `member` for each member with the reader at its value, which `member` must read or skip.
     /// Errors from `member` are passed through; invalid JSON throws `JSONParseError`.
+    /// Inlinable, so `member` is inlined into the decoder that calls this (no closure call per member, the
+    /// key comparisons see the key); the framing between members is one call.
+    @inlinable
     public mutating func readObject(_ member: (inout JSONReader, Key) throws -> Void) throws {
-        parser.skipWhitespace()
-        guard parser.peek() == UInt8(ascii: "{") else { throw parser.error("expected an object") }
-        guard try parser.openContainer(closedBy: UInt8(ascii: "}")) else { return }
+        guard var key = try firstMemberKey() else { return }
         while true {
-            parser.skipWhitespace()
-            guard parser.peek() == UInt8(ascii: "\"") else { throw parser.error("expected a string key in object") }
-            let key: Key
-            if let span = parser.scanPlainString() {
-                key = Key(bytes: UnsafeBufferPointer(rebasing: parser.bytes[span]))
-            } else {
-                if escapedKeys == nil { escapedKeys = EscapedKeys() }
-                key = Key(bytes: escapedKeys!.keep(try parser.parseString()))
-            }
-            try parser.expectColon(afterKey: key.bytes)
             let start = parser.position
             try member(&self, key)
-            if parser.position == start { throw parser.error("internal error: a member's value was not consumed") }
-            let more = try parser.continueContainer(closedBy: UInt8(ascii: "}"), misplaced: "expected ',' or '}' after an object member")
-            if !more { return }
+            guard let next = try nextMemberKey(afterValueFrom: start) else { return }
+            key = next
         }
     }
 
-    /// Calls `element` for each element (with its index) with the reader at it, which it must read or skip.
-    public mutating func readArray(_ element: (inout JSONReader, Int) throws -> Void) throws {
+    /// At an object: its first member's key, the reader at its value; nil for `{}` (consumed).
+    @usableFromInline
+    mutating func firstMemberKey() throws(JSONParseError) -> Key? {
         parser.skipWhitespace()
-        guard parser.peek() == UInt8(ascii: "[") else { throw parser.error("expected an array") }
-        guard try parser.openContainer(closedBy: UInt8(ascii: "]")) else { return }
+        guard parser.peek() == UInt8(ascii: "{") else { throw parser.error("expected an object") }
+        guard try parser.openContainer(closedBy: UInt8(ascii: "}")) else { return nil }
+        return try memberKey()
+    }
+
+    /// After a member's value (which started at `start`): the next member's key, or nil at the object's end.
+    @usableFromInline
+    mutating func nextMemberKey(afterValueFrom start: Int) throws(JSONParseError) -> Key? {
+        if parser.position == start { throw parser.error("internal error: a member's value was not consumed") }
+        let more = try parser.continueContainer(closedBy: UInt8(ascii: "}"), misplaced: "expected ',' or '}' after an object member")
+        return more ? try memberKey() : nil
+    }
+
+    @inline(__always)
+    private mutating func memberKey() throws(JSONParseError) -> Key {
+        parser.skipWhitespace()
+        guard parser.peek() == UInt8(ascii: "\"") else { throw parser.error("expected a string key in object") }
+        let key: Key
+        if let span = parser.scanPlainString() {
+            key = Key(bytes: UnsafeBufferPointer(rebasing: parser.bytes[span]))
+        } else {
+            if escapedKeys == nil { escapedKeys = EscapedKeys() }
+            key = Key(bytes: escapedKeys!.keep(try parser.parseString()))
+        }
+        try parser.expectColon(afterKey: key.bytes)
+        return key
+    }
+
+    /// Calls `element` for each element (with its index) with the reader at it, which it must read or skip.
+    @inlinable
+    public mutating func readArray(_ element: (inout JSONReader, Int) throws -> Void) throws {
+        guard try firstElement() else { return }
         var index = 0
         while true {
-            parser.skipWhitespace()
             let start = parser.position
             try element(&self, index)
-            if parser.position == start { throw parser.error("internal error: an element was not consumed") }
             index += 1
-            let more = try parser.continueContainer(closedBy: UInt8(ascii: "]"), misplaced: "expected ',' or ']' after array element")
-            if !more { return }
+            guard try nextElement(afterElementFrom: start) else { return }
         }
+    }
+
+    /// At an array: true with the reader at its first element; false for `[]` (consumed).
+    @usableFromInline
+    mutating func firstElement() throws(JSONParseError) -> Bool {
+        parser.skipWhitespace()
+        guard parser.peek() == UInt8(ascii: "[") else { throw parser.error("expected an array") }
+        guard try parser.openContainer(closedBy: UInt8(ascii: "]")) else { return false }
+        parser.skipWhitespace()
+        return true
+    }
+
+    /// After an element (which started at `start`): true with the reader at the next one, false at the array's end.
+    @usableFromInline
+    mutating func nextElement(afterElementFrom start: Int) throws(JSONParseError) -> Bool {
+        if parser.position == start { throw parser.error("internal error: an element was not consumed") }
+        guard try parser.continueContainer(closedBy: UInt8(ascii: "]"), misplaced: "expected ',' or ']' after array element") else {
+            return false
+        }
+        parser.skipWhitespace()
+        return true
     }
 
     public mutating func readString() throws(JSONParseError) -> String {
