@@ -42,7 +42,7 @@ public struct JSONReader {
             return true
         }
 
-        public var string: String { String(decoding: bytes, as: UTF8.self) }
+        public var string: String { String(copying: bytes) }
     }
 
     /// Decoded copies of keys written with escapes (rare): alive as long as the reader, freed with it.
