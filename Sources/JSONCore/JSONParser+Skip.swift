@@ -219,6 +219,8 @@ private struct ValidValueSkipper {
         return true
     }
 
+    /// Inlined into `skipValidValue`, so the skipper is a local whose index lives in a register.
+    @inline(__always)
     mutating func skipValue(levelLimit: Int) -> Bool {
         // Bit n set: the container at level n + 1 (counted from the skipped value) is an object.
         var objects: UInt64 = 0
