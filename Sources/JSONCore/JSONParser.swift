@@ -125,6 +125,7 @@ struct JSONParser {
         return start..<end
     }
 
+    @inline(__always)
     mutating func enterContainer() throws(JSONParseError) {
         depth += 1
         if depth > maxDepth { throw error("document nested deeper than \(maxDepth) levels") }
@@ -343,6 +344,7 @@ struct JSONParser {
 
     // MARK: Helpers
 
+    @inline(__always)
     func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
 
     @inline(__always)

@@ -111,6 +111,17 @@ public struct JSONReader {
     @usableFromInline
     mutating func nextMemberKey(afterValueFrom start: Int) throws(JSONParseError) -> Key? {
         if parser.position == start { throw parser.error("internal error: a member's value was not consumed") }
+        // The compact form the API server sends, `,"key":` with a plain key, in one pass; anything else
+        // (whitespace, the closing brace, escapes, errors) takes the general path from the same position.
+        let bytes = parser.bytes, comma = parser.position
+        if comma + 2 < bytes.count, bytes[comma] == UInt8(ascii: ","), bytes[comma + 1] == UInt8(ascii: "\"") {
+            let end = ByteScan.firstSpecialByte(in: bytes, from: comma + 2, stopAtNonASCII: true)
+            if end + 1 < bytes.count, bytes[end] == UInt8(ascii: "\""), bytes[end + 1] == UInt8(ascii: ":") {
+                parser.position = end + 2
+                parser.skipWhitespace()
+                return Key(bytes: UnsafeBufferPointer(rebasing: bytes[(comma + 2)..<end]))
+            }
+        }
         let more = try parser.continueContainer(closedBy: UInt8(ascii: "}"), misplaced: "expected ',' or '}' after an object member")
         return more ? try memberKey() : nil
     }
