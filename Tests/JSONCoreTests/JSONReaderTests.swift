@@ -171,6 +171,36 @@ struct JSONReaderTests {
         }
     }
 
+    /// Between members the reader takes the compact `,"key":` in one pass: keys it cannot take that way
+    /// (escapes, non-ASCII, whitespace before the colon) must come out the same through the general path.
+    @Test(arguments: [
+        (#"{"a":1,"b":2}"#, ["a", "b"]), (#"{"a":1,"k\u0065y":2}"#, ["a", "key"]), (#"{"a":1,"é":2}"#, ["a", "é"]),
+        (#"{"a":1,"b" :2}"#, ["a", "b"]), (#"{"a":1, "b":2}"#, ["a", "b"]), (#"{"a":1,"":2}"#, ["a", ""]),
+        (#"{"a":1,"q\"":2}"#, ["a", "q\""]),
+    ])
+    func compactKeysAreReadLikeAnyOther(_ document: String, _ keys: [String]) throws {
+        var read: [String] = []
+        try JSON.read(Array(document.utf8)) { reader in
+            try reader.readObject { reader, key in
+                read.append(key.string)
+                try reader.skipValue()
+            }
+        }
+        #expect(read == keys)
+    }
+
+    @Test(arguments: [
+        (#"{"a":1,"b""#, #"expected ':' after object key "b""#, 10), (#"{"a":1,"b"#, "unterminated string", 7),
+        (#"{"a":1,"b":"#, "unexpected end of input, expected a value", 11), (#"{"a":1,}"#, "expected a string key in object", 7),
+    ])
+    func truncatedCompactKeysAreRejected(_ document: String, _ reason: String, _ offset: Int) {
+        let error = #expect(throws: JSONParseError.self) {
+            try JSON.read(Array(document.utf8)) { reader in try reader.readObject { reader, _ in try reader.skipValue() } }
+        }
+        #expect(error?.reason == reason)
+        #expect(error?.offset == offset)
+    }
+
     @Test func depthIsLimitedInSkippedParts() {
         let deep = #"{"dropped": "# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
         let error = #expect(throws: JSONParseError.self) { try Self.readKept(deep) }
