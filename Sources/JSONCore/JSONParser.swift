@@ -34,7 +34,7 @@ public enum JSON {
 /// A recursive-descent parser over raw bytes. Depth is bounded, so recursion is too.
 @usableFromInline
 struct JSONParser {
-    let bytes: UnsafeBufferPointer<UInt8>
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     @usableFromInline var position = 0
     var depth = 0

@@ -5,6 +5,20 @@ public struct JSONReader {
     public enum Kind: Sendable, Equatable {
         case object, array, string, number, bool, null
 
+        /// The kind of the value starting with `byte`; nil when no value starts with it.
+        @inlinable
+        init?(firstByte byte: UInt8) {
+            switch byte {
+            case UInt8(ascii: "{"): self = .object
+            case UInt8(ascii: "["): self = .array
+            case UInt8(ascii: "\""): self = .string
+            case UInt8(ascii: "t"), UInt8(ascii: "f"): self = .bool
+            case UInt8(ascii: "n"): self = .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): self = .number
+            default: return nil
+            }
+        }
+
         /// The JSON type name used in error messages ("expected an array, got string").
         public var typeName: String {
             switch self {
@@ -69,18 +83,21 @@ public struct JSONReader {
     init(parser: JSONParser) { self.parser = parser }
 
     /// The kind of the next value (whitespace skipped); throws at the end of input or on an invalid character.
+    /// Inlinable: decoders ask before reading most values, and the next byte usually answers.
+    @inlinable
     public mutating func kind() throws(JSONParseError) -> Kind {
+        if parser.position < parser.bytes.count, let kind = Kind(firstByte: parser.bytes[parser.position]) { return kind }
+        return try kindAfterWhitespace()
+    }
+
+    @usableFromInline
+    mutating func kindAfterWhitespace() throws(JSONParseError) -> Kind {
         parser.skipWhitespace()
         guard let byte = parser.peek() else { throw parser.error("unexpected end of input, expected a value") }
-        switch byte {
-        case UInt8(ascii: "{"): return .object
-        case UInt8(ascii: "["): return .array
-        case UInt8(ascii: "\""): return .string
-        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
-        case UInt8(ascii: "n"): return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
-        default: throw parser.error("invalid character \(parser.describe(byte)), expected a value")
+        guard let kind = Kind(firstByte: byte) else {
+            throw parser.error("invalid character \(parser.describe(byte)), expected a value")
         }
+        return kind
     }
 
     /// Calls `member` for each member with the reader at its value, which `member` must read or skip.
