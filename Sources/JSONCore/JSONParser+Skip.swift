@@ -257,7 +257,7 @@ private struct ValidValueSkipper {
                 if at(index) == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     index += 1  // empty: a complete value at the current level
                 } else {
-                    if isObject { objects |= 1 << level } else { objects &= ~(1 << level) }
+                    if isObject { objects |= 1 &<< level } else { objects &= ~(1 &<< level) }  // level < 64: no overshift
                     level += 1
                     atKey = isObject
                     continue token
@@ -274,7 +274,7 @@ private struct ValidValueSkipper {
             while level > 0 {
                 skipWhitespace()
                 guard !atEnd else { return false }
-                let isObject = objects & (1 << (level - 1)) != 0
+                let isObject = objects & (1 &<< (level - 1)) != 0
                 switch at(index) {
                 case UInt8(ascii: ","):
                     index += 1
