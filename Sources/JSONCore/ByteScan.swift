@@ -9,7 +9,12 @@ enum ByteScan {
     @inline(__always)
     static func firstSpecialByte(in bytes: UnsafeBufferPointer<UInt8>, from index: Int, stopAtNonASCII: Bool) -> Int {
         guard let base = bytes.baseAddress else { return bytes.count }
-        let count = bytes.count
+        return firstSpecialByte(base: base, count: bytes.count, from: index, stopAtNonASCII: stopAtNonASCII)
+    }
+
+    /// The same over `count` bytes at `base`, for loops that hold the base address already.
+    @inline(__always)
+    static func firstSpecialByte(base: UnsafePointer<UInt8>, count: Int, from index: Int, stopAtNonASCII: Bool) -> Int {
         // Wrapping arithmetic: `index <= count` and a buffer's count is far below `Int.max - 8`.
         var offset = index
         while offset &+ 8 <= count {

@@ -125,6 +125,7 @@ extension JSONParser {
     /// otherwise returns false with `position` unchanged (the caller lets the strict skipper say why).
     @inline(__always)
     mutating func skipValidValue() -> Bool {
+        guard position < bytes.count else { return false }  // the skipper needs a byte (and so a base address)
         var skipper = ValidValueSkipper(bytes: bytes, index: position)
         guard skipper.skipValue(levelLimit: min(64, maxDepth - depth)) else { return false }
         position = skipper.index
@@ -139,10 +140,18 @@ extension JSONParser {
 /// boxed and their every access checked at run time.
 private struct ValidValueSkipper {
     let bytes: UnsafeBufferPointer<UInt8>
+    /// `bytes.baseAddress`: the skipper starts at a byte, so the buffer is not empty.
+    private let base: UnsafePointer<UInt8>
     var index: Int
 
-    // Every `bytes[index]` below follows a check that `index < bytes.count`: unchecked access is safe.
-    @inline(__always) private func at(_ offset: Int) -> UInt8 { bytes.baseAddress.unsafelyUnwrapped[offset] }
+    init(bytes: UnsafeBufferPointer<UInt8>, index: Int) {
+        self.bytes = bytes
+        self.base = bytes.baseAddress.unsafelyUnwrapped
+        self.index = index
+    }
+
+    // Every `at(index)` below follows a check that `index < bytes.count`: unchecked access is safe.
+    @inline(__always) private func at(_ offset: Int) -> UInt8 { base[offset] }
 
     @inline(__always) private var atEnd: Bool { index >= bytes.count }
 
@@ -232,7 +241,7 @@ private struct ValidValueSkipper {
             switch at(index) {
             case UInt8(ascii: "\""):
                 // Most strings are plain ASCII: one scan to the closing quote, inline.
-                index = ByteScan.firstSpecialByte(in: bytes, from: index + 1, stopAtNonASCII: true)
+                index = ByteScan.firstSpecialByte(base: base, count: bytes.count, from: index + 1, stopAtNonASCII: true)
                 if !atEnd, at(index) == UInt8(ascii: "\"") {
                     index += 1
                 } else {

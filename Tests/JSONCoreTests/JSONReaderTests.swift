@@ -201,6 +201,14 @@ struct JSONReaderTests {
         #expect(error?.offset == offset)
     }
 
+    /// Nothing to skip: the one-loop skipper must not look at a byte (an empty array has no base address).
+    @Test(arguments: ["", " ", "\n\t"])
+    func skippingNothingIsRejected(_ document: String) {
+        let error = #expect(throws: JSONParseError.self) { try JSON.read(Array(document.utf8)) { reader in try reader.skipValue() } }
+        #expect(error?.reason == "unexpected end of input, expected a value")
+        #expect(error?.offset == document.utf8.count)
+    }
+
     @Test func depthIsLimitedInSkippedParts() {
         let deep = #"{"dropped": "# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
         let error = #expect(throws: JSONParseError.self) { try Self.readKept(deep) }
