@@ -347,7 +347,7 @@ struct JSONParser {
     @inline(__always)
     func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func skipWhitespace() {
         // Compact JSON (what the API server sends) has none: one comparison.
         if position < bytes.count && bytes[position] > 0x20 { return }

@@ -37,6 +37,8 @@ public struct JSONReader {
     public struct Key {
         @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
 
+        @usableFromInline init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
         /// Inlined into the decoders: most comparisons end at the length check.
         @inlinable
         public static func == (key: Key, literal: StaticString) -> Bool {
@@ -110,9 +112,28 @@ public struct JSONReader {
         while true {
             let start = parser.position
             try member(&self, key)
+            if let next = compactNextMemberKey(afterValueFrom: start) {
+                key = next
+                continue
+            }
             guard let next = try nextMemberKey(afterValueFrom: start) else { return }
             key = next
         }
+    }
+
+    /// After a member's value (which started at `start`), the compact form the API server sends: `,"key":` with
+    /// a plain key. Its key, the reader at its value; nil with nothing consumed for anything else (whitespace,
+    /// the closing brace, escapes, errors), which `nextMemberKey` takes.
+    @inlinable @inline(__always)
+    mutating func compactNextMemberKey(afterValueFrom start: Int) -> Key? {
+        let bytes = parser.bytes, comma = parser.position
+        guard comma != start, comma + 2 < bytes.count, bytes[comma] == UInt8(ascii: ","),
+              bytes[comma + 1] == UInt8(ascii: "\"") else { return nil }
+        let end = ByteScan.firstSpecialByte(in: bytes, from: comma + 2, stopAtNonASCII: true)
+        guard end + 1 < bytes.count, bytes[end] == UInt8(ascii: "\""), bytes[end + 1] == UInt8(ascii: ":") else { return nil }
+        parser.position = end + 2
+        parser.skipWhitespace()
+        return Key(bytes: UnsafeBufferPointer(rebasing: bytes[(comma + 2)..<end]))
     }
 
     /// At an object: its first member's key, the reader at its value; nil for `{}` (consumed).
@@ -128,17 +149,6 @@ public struct JSONReader {
     @usableFromInline
     mutating func nextMemberKey(afterValueFrom start: Int) throws(JSONParseError) -> Key? {
         if parser.position == start { throw parser.error("internal error: a member's value was not consumed") }
-        // The compact form the API server sends, `,"key":` with a plain key, in one pass; anything else
-        // (whitespace, the closing brace, escapes, errors) takes the general path from the same position.
-        let bytes = parser.bytes, comma = parser.position
-        if comma + 2 < bytes.count, bytes[comma] == UInt8(ascii: ","), bytes[comma + 1] == UInt8(ascii: "\"") {
-            let end = ByteScan.firstSpecialByte(in: bytes, from: comma + 2, stopAtNonASCII: true)
-            if end + 1 < bytes.count, bytes[end] == UInt8(ascii: "\""), bytes[end + 1] == UInt8(ascii: ":") {
-                parser.position = end + 2
-                parser.skipWhitespace()
-                return Key(bytes: UnsafeBufferPointer(rebasing: bytes[(comma + 2)..<end]))
-            }
-        }
         let more = try parser.continueContainer(closedBy: UInt8(ascii: "}"), misplaced: "expected ',' or '}' after an object member")
         return more ? try memberKey() : nil
     }
