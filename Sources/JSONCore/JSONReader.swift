@@ -214,7 +214,23 @@ public struct JSONReader {
         return try parser.parseValue()
     }
 
+    /// Inlinable for its commonest case, a plain ASCII string (most skipped members' values), taken in the
+    /// caller; everything else in `skipAnyValue`.
+    @inlinable
     public mutating func skipValue() throws(JSONParseError) {
+        let bytes = parser.bytes, quote = parser.position
+        if quote < bytes.count, bytes[quote] == UInt8(ascii: "\"") {
+            let end = ByteScan.firstSpecialByte(in: bytes, from: quote + 1, stopAtNonASCII: true)
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                parser.position = end + 1
+                return
+            }
+        }
+        try skipAnyValue()
+    }
+
+    @usableFromInline
+    mutating func skipAnyValue() throws(JSONParseError) {
         parser.skipWhitespace()
         try parser.skipValue()
     }
