@@ -248,13 +248,16 @@ private struct ValidValueSkipper {
                     guard skipStringContent() else { return false }
                 }
                 if atKey {
-                    skipWhitespace()
+                    if atEnd || at(index) != UInt8(ascii: ":") { skipWhitespace() }
                     guard !atEnd, at(index) == UInt8(ascii: ":") else { return false }
                     index += 1
-                    skipWhitespace()
                     atKey = false
                     continue token
                 }
+            // Whitespace is rare in what the API server sends: tested for where a token was expected, not before.
+            case 0x20, 0x09, 0x0A, 0x0D:
+                skipWhitespace()
+                continue token
             case _ where atKey:
                 return false
             case UInt8(ascii: "{"), UInt8(ascii: "["):
@@ -281,18 +284,18 @@ private struct ValidValueSkipper {
             }
             // A value ended: a comma and the next member or element, or the end of containers.
             while level > 0 {
-                skipWhitespace()
                 guard !atEnd else { return false }
                 let isObject = objects & (1 &<< (level - 1)) != 0
                 switch at(index) {
                 case UInt8(ascii: ","):
                     index += 1
-                    skipWhitespace()
                     atKey = isObject
                     continue token
                 case isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"):
                     index += 1
                     level -= 1
+                case 0x20, 0x09, 0x0A, 0x0D:
+                    skipWhitespace()
                 default:
                     return false
                 }
