@@ -388,7 +388,7 @@ extension String {
     /// `String(decoding: utf8, as: UTF8.self)` (same repairs), cheaper for the short ASCII strings a Pod is made
     /// of: up to 15 bytes the copy lands in a small string with one ASCII check, where `String(decoding:)` goes
     /// through the general validating path.
-    @inline(__always)
+    @inlinable @inline(__always)
     init(copying utf8: UnsafeBufferPointer<UInt8>) {
         self.init(unsafeUninitializedCapacity: utf8.count) { buffer in
             guard let source = utf8.baseAddress, let target = buffer.baseAddress else { return 0 }

@@ -202,7 +202,23 @@ public struct JSONReader {
         return true
     }
 
+    /// Inlinable for a plain ASCII string (names, namespaces: what decoders read), taken in the caller;
+    /// escapes, other text and errors in `readAnyString`.
+    @inlinable
     public mutating func readString() throws(JSONParseError) -> String {
+        let bytes = parser.bytes, quote = parser.position
+        if quote < bytes.count, bytes[quote] == UInt8(ascii: "\"") {
+            let end = ByteScan.firstSpecialByte(in: bytes, from: quote + 1, stopAtNonASCII: true)
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                parser.position = end + 1
+                return String(copying: UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<end]))
+            }
+        }
+        return try readAnyString()
+    }
+
+    @usableFromInline
+    mutating func readAnyString() throws(JSONParseError) -> String {
         parser.skipWhitespace()
         guard parser.peek() == UInt8(ascii: "\"") else { throw parser.error("expected a string") }
         return try parser.parseString()
