@@ -1,3 +1,5 @@
+import Glibc
+
 /// Byte-level helpers for HTTP's ASCII syntax (field names, tokens, optional whitespace), shared by the
 /// request parser and `HTTPHeaders`: they run per request, so they never build `String`s.
 enum ASCII {
@@ -26,5 +28,33 @@ enum ASCII {
             wanted += 1
         }
         return true
+    }
+
+    /// Byte-for-byte equality with a literal.
+    @inline(__always)
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        bytes.count == literal.utf8CodeUnitCount
+            && (bytes.isEmpty || memcmp(bytes.baseAddress!, literal.utf8Start, bytes.count) == 0)
+    }
+
+    /// A literal's bytes, copied at once (appending a `String` literal's UTF-8 view goes byte by byte).
+    @inline(__always)
+    static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// A non-negative integer's decimal digits, appended without building a `String`.
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        var remaining = UInt(max(0, value))
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of UInt64.max
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var index = buffer.count
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index...]))
+        }
     }
 }

@@ -90,7 +90,7 @@ final class Connection: @unchecked Sendable {
         lastActivity = now
         lastWriteProgress = now
         if let certificates = context.certificates {
-            ERR_clear_error()
+            OpenSSLErrorQueue.clear()
             guard let ssl = SSL_new(certificates.current.handle) else {
                 context.logger.error("SSL_new failed", metadata: ["error": "\(OpenSSLErrorQueue.drain())"])
                 return nil
@@ -184,7 +184,7 @@ final class Connection: @unchecked Sendable {
     /// True once the handshake is done and a protocol chosen.
     private func advanceHandshake() -> Bool {
         guard let ssl else { return true }
-        ERR_clear_error()
+        OpenSSLErrorQueue.clear()
         let result = SSL_do_handshake(ssl)
         tlsWants.remove(.handshakeNeedsWritable)
         if result == 1 {
@@ -256,7 +256,7 @@ final class Connection: @unchecked Sendable {
         return loop.readBuffer.withUnsafeMutableBytes { buffer -> ReadResult in
             if let ssl {
                 tlsWants.remove(.readNeedsWritable)
-                ERR_clear_error()
+                OpenSSLErrorQueue.clear()
                 let result = SSL_read(ssl, buffer.baseAddress, Int32(capacity))
                 if result > 0 { return .data(Int(result)) }
                 switch SSL_get_error(ssl, result) {
@@ -334,7 +334,7 @@ final class Connection: @unchecked Sendable {
     /// Bytes written, 0 when the socket is full, -1 on error.
     private func writeOnce(_ bytes: UnsafeRawBufferPointer) -> Int {
         if let ssl {
-            ERR_clear_error()
+            OpenSSLErrorQueue.clear()
             let result = SSL_write(ssl, bytes.baseAddress, Int32(min(bytes.count, Int(Int32.max))))
             if result > 0 { return Int(result) }
             switch SSL_get_error(ssl, result) {
@@ -375,7 +375,7 @@ final class Connection: @unchecked Sendable {
     private func finishAfterFlush() {
         if afterOutput == .lingerThenClose {
             if let ssl {
-                ERR_clear_error()
+                OpenSSLErrorQueue.clear()
                 _ = SSL_shutdown(ssl)
             }
             shutdown(fd, Int32(SHUT_WR))
@@ -409,7 +409,7 @@ final class Connection: @unchecked Sendable {
         if isClosed { return }
         let handshakeCompleted = ssl.map { SSL_is_init_finished($0) == 1 } ?? false
         if case .lingering = state {} else if sendCloseNotify && handshakeCompleted, let ssl {
-            ERR_clear_error()
+            OpenSSLErrorQueue.clear()
             _ = SSL_shutdown(ssl)
         }
         if case .http2(let session) = state { session.release() }
@@ -425,7 +425,7 @@ final class Connection: @unchecked Sendable {
             self.ssl = nil
         }
         Glibc.close(fd)
-        ERR_clear_error()
+        OpenSSLErrorQueue.clear()
     }
 
     /// Stop taking new requests; finish those in flight; close idle connections now.

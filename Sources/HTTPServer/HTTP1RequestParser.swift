@@ -1,3 +1,5 @@
+import Glibc
+
 /// An incremental HTTP/1.1 request parser: feed it bytes as they arrive (in any split) and pull events.
 /// It enforces the head and body limits while parsing, so nothing beyond a limit is ever buffered as request
 /// data, and it is strict where leniency enables request smuggling (CL+TE, bare CR, obs-fold, bad chunk sizes).
@@ -150,9 +152,9 @@ public struct HTTP1RequestParser: Sendable {
         }
     }
 
+    /// Moves the request out (no copy of its fields and body).
     private mutating func takePending() -> HTTP1ParsedRequest {
-        defer { pending = nil }
-        return pending!
+        pending.take()!
     }
 
     /// The range of the head (request line and fields, without the final empty line), once complete, consuming it.
@@ -172,26 +174,31 @@ public struct HTTP1RequestParser: Sendable {
             }
         }
         // The head ends at an LF preceded by LF or by CRLF. Rescan two bytes so a terminator split across
-        // appends is still found.
-        var index = readIndex + max(0, scanned - 2)
-        while index < buffer.count {
-            if buffer[index] == UInt8(ascii: "\n") && index > readIndex {
-                let previous = buffer[index - 1]
-                var emptyLineStart: Int?
-                if previous == UInt8(ascii: "\n") {
-                    emptyLineStart = index
-                } else if previous == UInt8(ascii: "\r") && index - 2 >= readIndex && buffer[index - 2] == UInt8(ascii: "\n") {
-                    emptyLineStart = index - 1
+        // appends is still found. `memchr` jumps from LF to LF instead of a Swift loop over every byte.
+        let searchFrom = readIndex + max(0, scanned - 2)
+        let start = readIndex
+        let terminator = buffer.withUnsafeBufferPointer { bytes -> (emptyLineStart: Int, end: Int)? in
+            guard let base = bytes.baseAddress else { return nil }
+            var index = searchFrom
+            while index < bytes.count, let found = memchr(base + index, 0x0A, bytes.count - index) {
+                let lineFeed = UnsafeRawPointer(base).distance(to: found)
+                if lineFeed > start {
+                    let previous = base[lineFeed - 1]
+                    if previous == UInt8(ascii: "\n") { return (lineFeed, lineFeed + 1) }
+                    if previous == UInt8(ascii: "\r") && lineFeed - 2 >= start && base[lineFeed - 2] == UInt8(ascii: "\n") {
+                        return (lineFeed - 1, lineFeed + 1)
+                    }
                 }
-                if let emptyLineStart {
-                    if index + 1 - readIndex > limits.maxHeadBytes { throw headTooLarge }
-                    let head = readIndex..<emptyLineStart
-                    readIndex = index + 1
-                    scanned = 0
-                    return head
-                }
+                index = lineFeed + 1
             }
-            index += 1
+            return nil
+        }
+        if let terminator {
+            if terminator.end - readIndex > limits.maxHeadBytes { throw headTooLarge }
+            let head = readIndex..<terminator.emptyLineStart
+            readIndex = terminator.end
+            scanned = 0
+            return head
         }
         scanned = bufferedByteCount
         if bufferedByteCount > limits.maxHeadBytes { throw headTooLarge }

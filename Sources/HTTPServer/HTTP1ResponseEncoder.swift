@@ -14,37 +14,35 @@ enum HTTP1ResponseEncoder {
     static func encodeHead(_ response: HTTPResponse, minorVersion: Int, keepAlive: Bool, date: [UInt8],
                            into out: inout [UInt8]) {
         out.reserveCapacity(out.count + 160 + response.body.count)
-        out.append(contentsOf: "HTTP/1.1 ".utf8)
-        appendDecimal(response.status, to: &out)
-        out.append(UInt8(ascii: " "))
-        out.append(contentsOf: reasonPhrase(response.status).utf8)
-        out.append(contentsOf: "\r\ndate: ".utf8)
+        if response.status == 200 {  // nearly every answer: the status line is one constant
+            ASCII.append("HTTP/1.1 200 OK\r\ndate: ", to: &out)
+        } else {
+            ASCII.append("HTTP/1.1 ", to: &out)
+            ASCII.appendDecimal(response.status, to: &out)
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: reasonPhrase(response.status).utf8)
+            ASCII.append("\r\ndate: ", to: &out)
+        }
         out.append(contentsOf: date)
-        out.append(contentsOf: "\r\n".utf8)
+        ASCII.append("\r\n", to: &out)
         for (name, value) in response.headers
         where !ServerResponseRules.isServerOwned(name) && ServerResponseRules.isSafeField(name: name, value: value) {
             out.append(contentsOf: name.utf8)
-            out.append(contentsOf: ": ".utf8)
+            ASCII.append(": ", to: &out)
             out.append(contentsOf: value.utf8)
-            out.append(contentsOf: "\r\n".utf8)
+            ASCII.append("\r\n", to: &out)
         }
         if hasBody(status: response.status) {
-            out.append(contentsOf: "content-length: ".utf8)
-            appendDecimal(response.body.count, to: &out)
-            out.append(contentsOf: "\r\n".utf8)
+            ASCII.append("content-length: ", to: &out)
+            ASCII.appendDecimal(response.body.count, to: &out)
+            ASCII.append("\r\n", to: &out)
         }
         if !keepAlive {
-            out.append(contentsOf: "connection: close\r\n".utf8)
+            ASCII.append("connection: close\r\n", to: &out)
         } else if minorVersion == 0 {
-            out.append(contentsOf: "connection: keep-alive\r\n".utf8)
+            ASCII.append("connection: keep-alive\r\n", to: &out)
         }
-        out.append(contentsOf: "\r\n".utf8)
-    }
-
-    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        guard value >= 10 else { return out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: max(0, value))) }
-        appendDecimal(value / 10, to: &out)
-        out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
+        ASCII.append("\r\n", to: &out)
     }
 
     static func reasonPhrase(_ status: Int) -> String {

@@ -19,6 +19,8 @@ final class HTTP2Session: @unchecked Sendable {
     private var clientStreamIDs = HTTP2ClientStreamIDs()
     /// Why the last `mem_recv` failed when a callback found the violation (nghttp2's error code says less).
     private var violation: String?
+    /// Scratch for response header lists, kept between responses so that submitting one allocates nothing.
+    private var responseFields = HTTP2HeaderList()
 
     /// Frames are produced until this much output is queued, then again as the socket drains.
     static let outputHighWater = 64 * 1024
@@ -199,15 +201,21 @@ final class HTTP2Session: @unchecked Sendable {
             stream.headers = HTTPHeaders()
             return
         }
-        let nameText = String(decoding: name, as: UTF8.self)
-        let valueText = String(decoding: value, as: UTF8.self)
-        switch nameText {
-        case ":method": stream.method = valueText
-        case ":path": stream.path = valueText
-        case ":authority": stream.authority = valueText
-        case ":scheme": break
-        default: stream.headers.add(name: nameText, value: valueText)
+        // Pseudo-header names are compared as bytes; nghttp2 has refused upper-case names already (RFC 9113
+        // 8.2.1), so regular names are stored as they came.
+        if name.first == UInt8(ascii: ":") {
+            if ASCII.equals(name, ":method") {
+                stream.method = String(decoding: value, as: UTF8.self)
+            } else if ASCII.equals(name, ":path") {
+                stream.path = String(decoding: value, as: UTF8.self)
+            } else if ASCII.equals(name, ":authority") {
+                stream.authority = String(decoding: value, as: UTF8.self)
+            }
+            return
         }
+        if stream.headers.fields.isEmpty { stream.headers.reserveCapacity(8) }
+        stream.headers.appendLowercased(name: String(decoding: name, as: UTF8.self),
+                                        value: String(decoding: value, as: UTF8.self))
     }
 
     fileprivate func headersComplete(streamID: Int32, endStream: Bool) {
@@ -296,9 +304,12 @@ final class HTTP2Session: @unchecked Sendable {
         }
     }
 
-    private static func splitPath(_ target: String) -> (String, String) {
-        guard let mark = target.firstIndex(of: "?") else { return (target, "") }
-        return (String(target[..<mark]), String(target[target.index(after: mark)...]))
+    /// `/mutate?timeout=10s` into path and query, on the UTF-8 view (a `Character` search costs more than the
+    /// rest of the request's routing).
+    static func splitPath(_ target: String) -> (String, String) {
+        let utf8 = target.utf8
+        guard let mark = utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, "") }
+        return (String(target[..<mark]), String(target[utf8.index(after: mark)...]))
     }
 
     // MARK: Responses
@@ -311,37 +322,28 @@ final class HTTP2Session: @unchecked Sendable {
 
     private func submit(_ response: HTTPResponse, on stream: HTTP2Stream, isHead: Bool) {
         guard let session, !stream.responseSubmitted else { return }
-        var fields: [(String, String)] = [(":status", String(response.status)), ("date", transport.loop.httpDate.text)]
+        let status = response.status
+        let hasBody = !response.body.isEmpty && !isHead && status != 204 && status != 304
+        // Every name and value in one reused buffer, without intermediate strings or arrays: nghttp2 copies
+        // them during the call.
+        responseFields.removeAll()
+        responseFields.add(name: ":status", decimal: status)
+        responseFields.add(name: "date", value: transport.loop.httpDate.bytes)
         for (name, value) in response.headers
         where !ServerResponseRules.isServerOwned(name) && ServerResponseRules.isSafeField(name: name, value: value) {
-            fields.append((name, value))
+            responseFields.add(name: name.utf8, value: value.utf8)
         }
-        let hasBody = !response.body.isEmpty && !isHead && response.status != 204 && response.status != 304
-        if response.status != 204 && response.status != 304 { fields.append(("content-length", String(response.body.count))) }
+        if status != 204 && status != 304 { responseFields.add(name: "content-length", decimal: response.body.count) }
         stream.responseSubmitted = true
         stream.response = hasBody ? response.body : []
         stream.lastResponseProgress = monotonicNanoseconds()
-
-        // One buffer for every name and value; nghttp2 copies them during the call.
-        var storage: [UInt8] = []
-        for (name, value) in fields { storage += Array(name.utf8) + Array(value.utf8) }
-        let result = storage.withUnsafeMutableBufferPointer { bytes -> Int32 in
-            var offset = 0
-            var nva: [nghttp2_nv] = []
-            for (name, value) in fields {
-                let nameLength = name.utf8.count
-                let valueLength = value.utf8.count
-                nva.append(nghttp2_nv(name: bytes.baseAddress! + offset, value: bytes.baseAddress! + offset + nameLength,
-                                      namelen: nameLength, valuelen: valueLength,
-                                      flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
-                offset += nameLength + valueLength
-            }
+        let result = responseFields.withHeaderList { nva, count -> Int32 in
             if hasBody {
                 var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil),
                                                      read_callback: HTTP2Session.readResponseBody)
-                return nghttp2_submit_response(session, stream.id, nva, nva.count, &provider)
+                return nghttp2_submit_response(session, stream.id, nva, count, &provider)
             }
-            return nghttp2_submit_response(session, stream.id, nva, nva.count, nil)
+            return nghttp2_submit_response(session, stream.id, nva, count, nil)
         }
         if result != 0 {
             logger.error("HTTP/2 response could not be submitted",

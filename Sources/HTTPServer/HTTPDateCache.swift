@@ -4,9 +4,8 @@ import Glibc
 /// once a second. One per event loop, used only on its thread: no lock, and no allocation between seconds.
 struct HTTPDateCache {
     private var second = Int.min
-    /// The value as bytes (HTTP/1.1 writes these) and as text (nghttp2's header list is built from it).
+    /// The value as bytes, as both protocols' response heads take it.
     private(set) var bytes: [UInt8] = []
-    private(set) var text = ""
 
     /// Brings the value up to the current second of the wall clock.
     mutating func refresh() {
@@ -17,7 +16,6 @@ struct HTTPDateCache {
         guard seconds != second else { return }
         second = seconds
         bytes = Self.imfFixdate(seconds)
-        text = String(decoding: bytes, as: UTF8.self)
     }
 
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]

@@ -1,6 +1,16 @@
 /// Validating without building: what a `JSONReader` skips is checked as strictly as what it reads.
+/// Two skippers: `skipValidValue`, one loop without recursion or calls, accepts only valid JSON and gives up
+/// (false) at anything else; then `skipValueReportingErrors`, the recursive one, goes over the same value again
+/// and throws the error with its message and offset. Invalid input is rare: it may pay twice.
 extension JSONParser {
+    @inline(__always)
     mutating func skipValue() throws(JSONParseError) {
+        if skipValidValue() { return }
+        try skipValueReportingErrors()
+    }
+
+    @inline(never)
+    private mutating func skipValueReportingErrors() throws(JSONParseError) {
         guard let byte = peek() else { throw error("unexpected end of input, expected a value") }
         switch byte {
         case UInt8(ascii: "{"): try skipContainer(open: UInt8(ascii: "{"))
@@ -29,7 +39,7 @@ extension JSONParser {
                 skipWhitespace()
             }
             // Strings are most of what is skipped: no detour through skipValue for them.
-            if peek() == UInt8(ascii: "\"") { try skipString() } else { try skipValue() }
+            if peek() == UInt8(ascii: "\"") { try skipString() } else { try skipValueReportingErrors() }
             let more = try continueContainer(
                 closedBy: close,
                 misplaced: isObject ? "expected ',' or '}' after object member" : "expected ',' or ']' after array element")
@@ -107,5 +117,196 @@ enum UTF8Validation {
         guard second >= lower && second <= upper else { return nil }
         for offset in 2..<max(2, length) where bytes[index + offset] & 0xC0 != 0x80 { return nil }
         return length
+    }
+}
+
+extension JSONParser {
+    /// Moves past the value at `position` when it is valid JSON within the depth limit and returns true;
+    /// otherwise returns false with `position` unchanged (the caller lets the strict skipper say why).
+    @inline(__always)
+    mutating func skipValidValue() -> Bool {
+        guard position < bytes.count else { return false }  // the skipper needs a byte (and so a base address)
+        var skipper = ValidValueSkipper(bytes: bytes, index: position)
+        guard skipper.skipValue(levelLimit: min(64, maxDepth - depth)) else { return false }
+        position = skipper.index
+        return true
+    }
+}
+
+/// One loop with the container stack in a bit set: the per-token cost of recursion, calls and error plumbing
+/// is what skipping a Pod's many small objects (probes, ports, resources, managedFields) spends most on.
+/// Accepts exactly what `skipValueReportingErrors` accepts, except containers nested more than 64 levels
+/// inside the skipped value, which it leaves to it. A struct, not local functions: captured locals would be
+/// boxed and their every access checked at run time.
+private struct ValidValueSkipper {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// `bytes.baseAddress`: the skipper starts at a byte, so the buffer is not empty.
+    private let base: UnsafePointer<UInt8>
+    var index: Int
+
+    init(bytes: UnsafeBufferPointer<UInt8>, index: Int) {
+        self.bytes = bytes
+        self.base = bytes.baseAddress.unsafelyUnwrapped
+        self.index = index
+    }
+
+    // Every `at(index)` below follows a check that `index < bytes.count`: unchecked access is safe.
+    @inline(__always) private func at(_ offset: Int) -> UInt8 { base[offset] }
+
+    @inline(__always) private var atEnd: Bool { index >= bytes.count }
+
+    @inline(__always) private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch at(index) {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    /// Past the rest of a string (from any byte after its opening quote) when it is valid.
+    @inline(never) private mutating func skipStringContent() -> Bool {
+        while true {
+            index = ByteScan.firstSpecialByte(in: bytes, from: index, stopAtNonASCII: true)
+            guard !atEnd else { return false }
+            switch at(index) {
+            case UInt8(ascii: "\""):
+                index += 1
+                return true
+            case UInt8(ascii: "\\"):
+                guard index + 1 < bytes.count else { return false }
+                switch at(index + 1) {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    index += 2
+                case UInt8(ascii: "u"):
+                    guard index + 6 <= bytes.count else { return false }
+                    for offset in 2..<6 where !at(index + offset).isHexDigit { return false }
+                    index += 6
+                default:
+                    return false
+                }
+            case ..<0x20:
+                return false
+            default:
+                guard let length = UTF8Validation.sequenceLength(bytes, at: index) else { return false }
+                index += length
+            }
+        }
+    }
+
+    @inline(__always) private var atDigit: Bool { !atEnd && at(index) &- UInt8(ascii: "0") < 10 }
+
+    @inline(__always) private mutating func skipDigits() {
+        while atDigit { index += 1 }
+    }
+
+    /// The grammar of RFC 8259, as `JSONParser.scanNumber`.
+    @inline(__always) private mutating func skipNumber() -> Bool {
+        if at(index) == UInt8(ascii: "-") { index += 1 }
+        guard atDigit else { return false }
+        if at(index) == UInt8(ascii: "0") { index += 1 } else { skipDigits() }
+        if !atEnd, at(index) == UInt8(ascii: ".") {
+            index += 1
+            guard atDigit else { return false }
+            skipDigits()
+        }
+        if !atEnd, at(index) | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if !atEnd, at(index) == UInt8(ascii: "+") || at(index) == UInt8(ascii: "-") { index += 1 }
+            guard atDigit else { return false }
+            skipDigits()
+        }
+        return true
+    }
+
+    @inline(__always) private mutating func skipLiteral(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count - index >= count else { return false }
+        for offset in 0..<count where at(index + offset) != literal.utf8Start[offset] { return false }
+        index += count
+        return true
+    }
+
+    /// Inlined into `skipValidValue`, so the skipper is a local whose index lives in a register.
+    @inline(__always)
+    mutating func skipValue(levelLimit: Int) -> Bool {
+        // Bit n set: the container at level n + 1 (counted from the skipped value) is an object.
+        var objects: UInt64 = 0
+        var level = 0
+        // At a member's key rather than a value. Keys and string values share the one string loop below.
+        var atKey = false
+        token: while true {
+            guard !atEnd else { return false }
+            switch at(index) {
+            case UInt8(ascii: "\""):
+                // Most strings are plain ASCII: one scan to the closing quote, inline.
+                index = ByteScan.firstSpecialByte(base: base, count: bytes.count, from: index + 1, stopAtNonASCII: true)
+                if !atEnd, at(index) == UInt8(ascii: "\"") {
+                    index += 1
+                } else {
+                    guard skipStringContent() else { return false }
+                }
+                if atKey {
+                    if atEnd || at(index) != UInt8(ascii: ":") { skipWhitespace() }
+                    guard !atEnd, at(index) == UInt8(ascii: ":") else { return false }
+                    index += 1
+                    atKey = false
+                    continue token
+                }
+            // Whitespace is rare in what the API server sends: tested for where a token was expected, not before.
+            case 0x20, 0x09, 0x0A, 0x0D:
+                skipWhitespace()
+                continue token
+            case _ where atKey:
+                return false
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard level < levelLimit else { return false }
+                let isObject = at(index) == UInt8(ascii: "{")
+                index += 1
+                skipWhitespace()
+                guard !atEnd else { return false }
+                if at(index) == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    index += 1  // empty: a complete value at the current level
+                } else {
+                    if isObject { objects |= 1 &<< level } else { objects &= ~(1 &<< level) }  // level < 64: no overshift
+                    level += 1
+                    atKey = isObject
+                    continue token
+                }
+            case UInt8(ascii: "t"): guard skipLiteral("true") else { return false }
+            case UInt8(ascii: "f"): guard skipLiteral("false") else { return false }
+            case UInt8(ascii: "n"): guard skipLiteral("null") else { return false }
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard skipNumber() else { return false }
+            default:
+                return false
+            }
+            // A value ended: a comma and the next member or element, or the end of containers.
+            while level > 0 {
+                guard !atEnd else { return false }
+                let isObject = objects & (1 &<< (level - 1)) != 0
+                switch at(index) {
+                case UInt8(ascii: ","):
+                    index += 1
+                    atKey = isObject
+                    continue token
+                case isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"):
+                    index += 1
+                    level -= 1
+                case 0x20, 0x09, 0x0A, 0x0D:
+                    skipWhitespace()
+                default:
+                    return false
+                }
+            }
+            return true
+        }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigit: Bool {
+        self &- UInt8(ascii: "0") < 10 || (self | 0x20) &- UInt8(ascii: "a") < 6
     }
 }

@@ -32,10 +32,11 @@ public enum JSON {
 }
 
 /// A recursive-descent parser over raw bytes. Depth is bounded, so recursion is too.
+@usableFromInline
 struct JSONParser {
-    let bytes: UnsafeBufferPointer<UInt8>
-    private let maxDepth: Int
-    var position = 0
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+    let maxDepth: Int
+    @usableFromInline var position = 0
     var depth = 0
 
     init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
@@ -108,12 +109,14 @@ struct JSONParser {
         skipWhitespace()
     }
 
+    @inline(__always)
     mutating func expectColon(afterKey key: UnsafeBufferPointer<UInt8>) throws(JSONParseError) {
         try expectColon(afterKey: String(decoding: key, as: UTF8.self))
     }
 
     /// At an opening quote: if the string is printable ASCII without escapes, moves past it and returns
     /// the span of its content; otherwise leaves the position unchanged and returns nil.
+    @inline(__always)
     mutating func scanPlainString() -> Range<Int>? {
         let start = position + 1
         let end = firstByteNeedingAttention(from: start)
@@ -122,6 +125,7 @@ struct JSONParser {
         return start..<end
     }
 
+    @inline(__always)
     mutating func enterContainer() throws(JSONParseError) {
         depth += 1
         if depth > maxDepth { throw error("document nested deeper than \(maxDepth) levels") }
@@ -217,7 +221,7 @@ struct JSONParser {
         let end = firstByteNeedingAttention(from: start)
         if end < bytes.count && bytes[end] == UInt8(ascii: "\"") {
             position = end + 1
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            return String(copying: UnsafeBufferPointer(rebasing: bytes[start..<end]))
         }
         position = end
         // Fast path: no escapes. Control characters are invalid inside strings.
@@ -331,7 +335,7 @@ struct JSONParser {
             ascii = false
             break
         }
-        if ascii { return String(decoding: raw, as: UTF8.self) }
+        if ascii { return String(copying: raw) }
         guard let string = String(validating: raw, as: UTF8.self) else {
             throw JSONParseError.at(start, in: bytes, reason: "invalid UTF-8 in string")
         }
@@ -340,9 +344,10 @@ struct JSONParser {
 
     // MARK: Helpers
 
+    @inline(__always)
     func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func skipWhitespace() {
         // Compact JSON (what the API server sends) has none: one comparison.
         if position < bytes.count && bytes[position] > 0x20 { return }
@@ -376,5 +381,19 @@ extension JSONParseError {
             }
         }
         return JSONParseError(offset: offset, line: line, column: column, reason: reason)
+    }
+}
+
+extension String {
+    /// `String(decoding: utf8, as: UTF8.self)` (same repairs), cheaper for the short ASCII strings a Pod is made
+    /// of: up to 15 bytes the copy lands in a small string with one ASCII check, where `String(decoding:)` goes
+    /// through the general validating path.
+    @inlinable @inline(__always)
+    init(copying utf8: UnsafeBufferPointer<UInt8>) {
+        self.init(unsafeUninitializedCapacity: utf8.count) { buffer in
+            guard let source = utf8.baseAddress, let target = buffer.baseAddress else { return 0 }
+            target.initialize(from: source, count: utf8.count)
+            return utf8.count
+        }
     }
 }

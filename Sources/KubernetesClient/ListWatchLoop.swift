@@ -203,7 +203,7 @@ public final class ListWatchLoop: Sendable {
         ])
         var latest = start
         defer { resourceVersion = latest }
-        try client.watch(path, accept: representation.watchAccept, idleTimeout: .seconds(timeout + 30), stop: stopSignal) { (line: [UInt8]) throws(KubernetesAPIError) in
+        try client.watch(path, accept: representation.objectAccept, idleTimeout: .seconds(timeout + 30), stop: stopSignal) { (line: [UInt8]) throws(KubernetesAPIError) in
             let event = try WatchEvent(line: line)
             if event.kind == .error {
                 let (code, message) = event.errorStatus

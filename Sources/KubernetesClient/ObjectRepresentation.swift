@@ -1,4 +1,4 @@
-/// How much of each object a list/watch asks the API server for.
+/// How much of each object a list/watch or a GET asks the API server for.
 public enum ObjectRepresentation: Sendable, Equatable {
     /// Whole objects (`application/json`).
     case full
@@ -16,8 +16,8 @@ public enum ObjectRepresentation: Sendable, Equatable {
         }
     }
 
-    /// The `Accept` header of a WATCH (each event's object is one item, not a list).
-    public var watchAccept: String {
+    /// The `Accept` header of a GET of one object and of a WATCH (each event's object is one item, not a list).
+    public var objectAccept: String {
         switch self {
         case .full: "application/json"
         case .metadata: "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"

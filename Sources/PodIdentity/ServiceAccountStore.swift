@@ -55,9 +55,52 @@ public struct ServiceAccountRecord: Sendable, Equatable {
 /// and read by every admission request. The records are split over shards, each behind its own short
 /// lock, so concurrent requests on different cores do not queue on one global lock; writers (watch
 /// events, reloads) hold a shard's lock for one update at most.
+///
+/// Every ServiceAccount is kept, annotated or not: an account that is present without annotations gets a
+/// decision of its own (no role, not "not found"), a missing one costs the admission path a GET, and the
+/// cache dump and the cache-size metric count them all. Most accounts carry no annotation under the prefix,
+/// so those are only members of a set (a key, no record); the annotated ones map to their record.
 public final class ServiceAccountStore: Sendable {
+    private struct Contents {
+        /// Present, with no annotation under the prefix: a lookup answers an empty record.
+        var unannotated: Set<ServiceAccountKey> = []
+        /// Each key in at most one of the two.
+        var annotated: [ServiceAccountKey: ServiceAccountRecord] = [:]
+        /// One copy of each namespace name longer than a small string (15 bytes), shared by the shard's keys:
+        /// a namespace holds many accounts. Rebuilt by `replaceAll`; an upsert adds to it.
+        var namespaces: Set<String> = []
+
+        var count: Int { unannotated.count + annotated.count }
+
+        mutating func reserve(unannotated: Int, annotated: Int) {
+            self.unannotated.reserveCapacity(unannotated)
+            self.annotated.reserveCapacity(annotated)
+        }
+
+        mutating func insert(_ key: ServiceAccountKey, _ record: ServiceAccountRecord) {
+            var key = key
+            if key.namespace.utf8.count > 15 { key.namespace = namespaces.insert(key.namespace).memberAfterInsert }
+            if record.annotations.isEmpty {
+                annotated.removeValue(forKey: key)
+                unannotated.insert(key)
+            } else {
+                unannotated.remove(key)
+                annotated[key] = record
+            }
+        }
+
+        func lookup(_ key: ServiceAccountKey) -> ServiceAccountRecord? {
+            if let record = annotated[key] { return record }
+            return unannotated.contains(key) ? ServiceAccountRecord() : nil
+        }
+
+        mutating func remove(_ key: ServiceAccountKey) {
+            if annotated.removeValue(forKey: key) == nil { unannotated.remove(key) }
+        }
+    }
+
     private final class Shard: Sendable {
-        let records = Locked<[ServiceAccountKey: ServiceAccountRecord]>([:])
+        let contents = Locked(Contents())
     }
 
     private static let shardCount = 16  // a power of two
@@ -65,42 +108,57 @@ public final class ServiceAccountStore: Sendable {
 
     public init() {}
 
-    private func shard(for key: ServiceAccountKey) -> Shard {
-        shards[key.hashValue & (Self.shardCount - 1)]
-    }
+    private static func shardIndex(of key: ServiceAccountKey) -> Int { key.hashValue & (shardCount - 1) }
 
+    private func shard(for key: ServiceAccountKey) -> Shard { shards[Self.shardIndex(of: key)] }
+
+    /// The account's record (empty when it has no annotation under the prefix); nil when it is not known.
     public func lookup(_ key: ServiceAccountKey) -> ServiceAccountRecord? {
-        shard(for: key).records.withLock { $0[key] }
+        shard(for: key).contents.withLock { $0.lookup(key) }
     }
 
     public func upsert(_ key: ServiceAccountKey, _ record: ServiceAccountRecord) {
-        shard(for: key).records.withLock { $0[key] = record }
+        shard(for: key).contents.withLock { $0.insert(key, record) }
     }
 
     public func remove(_ key: ServiceAccountKey) {
-        _ = shard(for: key).records.withLock { $0.removeValue(forKey: key) }
+        shard(for: key).contents.withLock { $0.remove(key) }
     }
 
     /// Replaces everything (a relist or a reload of the local files), shard by shard; of two records with the
-    /// same key the later wins. Takes any sequence, so a LIST's entries go straight into the shards without an
-    /// intermediate dictionary of the whole set (100k accounts: megabytes less at the peak).
-    public func replaceAll<Records: Sequence>(_ newRecords: Records)
+    /// same key the later wins. The entries go straight into the new shards, without an intermediate dictionary
+    /// of the whole set; a first pass counts each shard's accounts, so every table is allocated once at the size
+    /// it needs (a table that grows leaves its old buckets behind in the heap: megabytes at 100k accounts).
+    public func replaceAll<Records: Collection>(_ newRecords: Records)
     where Records.Element == (key: ServiceAccountKey, value: ServiceAccountRecord) {
-        var split = Array(repeating: [ServiceAccountKey: ServiceAccountRecord](), count: Self.shardCount)
-        let perShard = newRecords.underestimatedCount / Self.shardCount
-        if perShard > 0 { for index in split.indices { split[index].reserveCapacity(perShard + perShard / 8) } }
-        for (key, record) in newRecords { split[key.hashValue & (Self.shardCount - 1)][key] = record }
-        for (shard, records) in zip(shards, split) {
-            shard.records.withLock { $0 = records }
+        var counts = Array(repeating: (unannotated: 0, annotated: 0), count: Self.shardCount)
+        for (key, record) in newRecords {
+            let index = Self.shardIndex(of: key)
+            if record.annotations.isEmpty { counts[index].unannotated += 1 } else { counts[index].annotated += 1 }
+        }
+        var split = counts.map { count in
+            var contents = Contents()
+            contents.reserve(unannotated: count.unannotated, annotated: count.annotated)
+            return contents
+        }
+        for (key, record) in newRecords { split[Self.shardIndex(of: key)].insert(key, record) }
+        for (shard, contents) in zip(shards, split) {
+            shard.contents.withLock { $0 = contents }
         }
     }
 
-    public var count: Int { shards.reduce(0) { total, shard in total + shard.records.withLock { $0.count } } }
+    public var count: Int { shards.reduce(0) { total, shard in total + shard.contents.withLock { $0.count } } }
 
-    /// A copy of every record, for debugging dumps. O(n): never on the request path.
+    /// A copy of every record (empty for the accounts without annotations), for debugging dumps. O(n): never
+    /// on the request path.
     public func snapshot() -> [ServiceAccountKey: ServiceAccountRecord] {
         var all: [ServiceAccountKey: ServiceAccountRecord] = [:]
-        for shard in shards { all.merge(shard.records.withLock { $0 }) { _, new in new } }
+        for shard in shards {
+            shard.contents.withLock { contents in
+                for key in contents.unannotated { all[key] = ServiceAccountRecord() }
+                all.merge(contents.annotated) { _, new in new }
+            }
+        }
         return all
     }
 }

@@ -8,6 +8,8 @@ import PodIdentity
 /// ServiceAccount admission checks first), so a miss means the watch lags: GET the ServiceAccount directly,
 /// bounded by the caller's deadline, one GET per key however many pods wait on it, a short negative cache,
 /// and a token bucket so a flood of pods cannot hammer the API server. A found ServiceAccount enters the store.
+/// Everything kept of it is in its `metadata`, so the GET asks for metadata only (`PartialObjectMetadata`, full
+/// objects as the server's fallback), and for full objects from the first 406 Not Acceptable on.
 public final class ServiceAccountLookup: Sendable {
     public enum LookupResult: Sendable, Equatable {
         case found(ServiceAccountRecord)
@@ -21,6 +23,7 @@ public final class ServiceAccountLookup: Sendable {
         var inFlight: [ServiceAccountKey: [Completion]] = [:]
         var recentlyMissing: [ServiceAccountKey: ContinuousClock.Instant] = [:]
         var bucket: TokenBucket
+        var representation = ObjectRepresentation.metadata
     }
 
     private let client: KubernetesAPIClient
@@ -126,7 +129,7 @@ public final class ServiceAccountLookup: Sendable {
     private func fetch(_ key: ServiceAccountKey, deadline: ContinuousClock.Instant) -> (LookupResult, LookupOutcome) {
         let path = "/api/v1/namespaces/\(key.namespace)/serviceaccounts/\(key.name)"
         do {
-            let body = try client.get(path, deadline: deadline)
+            let body = try get(path, deadline: deadline)
             guard let object = try? JSON.parse(body),
                   let (parsedKey, record) = ServiceAccountMetadata.entry(of: object, prefix: annotationPrefix),
                   parsedKey == key
@@ -148,6 +151,27 @@ public final class ServiceAccountLookup: Sendable {
             }
             logger.warning("looking up ServiceAccount \(key) failed: \(reason)")
             return (.failed(reason: reason), .failed)
+        }
+    }
+
+    /// One GET in the representation the server accepts; a 406 to the metadata-only Accept is said once and
+    /// answered by the same GET for the full object.
+    private func get(_ path: String, deadline: ContinuousClock.Instant) throws(KubernetesAPIError) -> [UInt8] {
+        let representation = state.withLock { $0.representation }
+        do {
+            return try client.get(path, accept: representation.objectAccept, deadline: deadline)
+        } catch .status(406, _, let message) where representation == .metadata {
+            let first = state.withLock { state in
+                defer { state.representation = .full }
+                return state.representation == .metadata
+            }
+            if first {
+                logger.warning("""
+                    serviceaccounts: the API server refuses metadata-only responses to a GET (HTTP 406: \(message)); \
+                    getting full objects from now on
+                    """)
+            }
+            return try client.get(path, accept: ObjectRepresentation.full.objectAccept, deadline: deadline)
         }
     }
 

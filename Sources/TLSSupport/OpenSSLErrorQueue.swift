@@ -16,6 +16,11 @@ public enum OpenSSLErrorQueue {
         return messages.isEmpty ? fallback : messages.joined(separator: "; ")
     }
 
-    /// Forgets queued errors (before a call whose failure is diagnosed from the queue).
-    public static func clear() { ERR_clear_error() }
+    /// Forgets queued errors (before a call whose failure is diagnosed from the queue). Peeks first: the queue
+    /// is nearly always empty, and `ERR_clear_error` resets all of its slots (~800 instructions, twice per
+    /// request on the server's TLS path), where a peek at an empty queue costs a tenth of that.
+    @inline(__always)
+    public static func clear() {
+        if ERR_peek_error() != 0 { ERR_clear_error() }
+    }
 }

@@ -32,16 +32,18 @@ public final class TrustController: Sendable {
         let mark: @Sendable () -> Void = { dirty.mark() }
 
         var loops: [ListWatchLoop] = []
-        func watched(_ name: String, _ path: String) -> ObjectCache {
+        func watched(_ name: String, _ path: String, _ representation: ObjectRepresentation = .full) -> ObjectCache {
             let cache = ObjectCache(changed: mark)
-            let loop = ListWatchLoop(client: kubernetes, resource: .init(name: name, collectionPath: path), handler: cache,
-                                     logger: logger, metrics: webhookMetrics)
+            let loop = ListWatchLoop(client: kubernetes, resource: .init(name: name, collectionPath: path, representation: representation),
+                                     handler: cache, logger: logger, metrics: webhookMetrics)
             loops.append(loop)
             health.addCheck(.init(name: name) { loop.hasSynced })
             return cache
         }
         let profiles = configuration.kubeflowProfiles ? watched("profiles", "/apis/kubeflow.org/v1/profiles") : nil
-        let serviceAccounts = watched("serviceaccounts", "/api/v1/serviceaccounts")
+        // Everything the reconciler reads of a ServiceAccount is in its metadata (name, namespace, annotations,
+        // resourceVersion, deletionTimestamp): metadata only, as the webhook lists them.
+        let serviceAccounts = watched("serviceaccounts", "/api/v1/serviceaccounts", .metadata)
         let namespaces = configuration.annotatedServiceAccounts ? watched("namespaces", "/api/v1/namespaces") : nil
         let owned = try OwnedTrustStatement(sid: configuration.statementSid, issuer: configuration.issuer,
                                             audience: configuration.audience)

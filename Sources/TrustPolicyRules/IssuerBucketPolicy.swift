@@ -56,7 +56,7 @@ public struct IssuerBucketPolicy: Sendable, Equatable {
     }
 
     /// `current` (GetBucketPolicy's body; nil when the bucket has no policy) with the project's statement replaced
-    /// where it stands or appended. A policy without `Version` keeps having none: adding one would change how the
+    /// where it stands or appended (`PolicyGrammar.settingStatement`). A policy without `Version` keeps having none: adding one would change how the
     /// user's statements are read (policy variables exist only in 2012-10-17).
     public func merged(into current: [UInt8]?, sizeLimit: Int = Self.sizeLimit) throws(IssuerBucketPolicyError) -> Outcome {
         var policy = JSONObject([(key: "Version", value: "2012-10-17")])
@@ -66,17 +66,12 @@ public struct IssuerBucketPolicy: Sendable, Equatable {
             guard case .object(let object) = parsed else { throw .notAnObject(found: parsed.typeName) }
             policy = object
         }
-        guard var statements = PolicyGrammar.statements(of: policy)?.list else {
+        guard let statements = PolicyGrammar.statements(of: policy)?.list else {
             throw .badStatement(found: policy["Statement"]?.typeName ?? "null")
         }
-        let statement = self.statement
-        if let position = statements.firstIndex(where: { $0["Sid"]?.string == Self.statementID }) {
-            guard statements[position] != statement else { return .unchanged }
-            statements[position] = statement
-        } else {
-            statements.append(statement)
-        }
-        policy["Statement"] = .array(statements)
+        let updated = PolicyGrammar.settingStatement(statement, sid: Self.statementID, in: statements)
+        guard updated != statements else { return .unchanged }
+        policy["Statement"] = .array(updated)
         let bytes = Array(JSON.serializePretty(.object(policy)).utf8)
         guard bytes.count <= sizeLimit else { throw .overSizeLimit(size: bytes.count, limit: sizeLimit) }
         return .updated(bytes)

@@ -1,4 +1,5 @@
 import JSONCore
+import TrustPolicyRules
 
 /// The one statement of a role's trust policy this controller owns, found by its `Sid`. It holds the federated
 /// principal of `--issuer`'s provider, the `:aud` condition and the `:sub` list; nothing else in the document is
@@ -61,21 +62,15 @@ public struct OwnedTrustStatement: Sendable, Equatable {
     public func trustedSubjects(in document: TrustPolicyDocument) -> [String] {
         guard let owned = document.statements.first(where: isOwned), owned["Effect"]?.string == "Allow" else { return [] }
         let key = "\(issuer):sub"
-        return (TrustPolicyDocument.strings(owned["Condition"]?["StringEquals"]?[key])
-            + TrustPolicyDocument.strings(owned["Condition"]?["StringLike"]?[key])).sorted()
+        return (PolicyGrammar.strings(owned["Condition"]?["StringEquals"]?[key])
+            + PolicyGrammar.strings(owned["Condition"]?["StringLike"]?[key])).sorted()
     }
 
     /// `document` with the owned statement set to `trust` (replaced where it stood, appended when absent, extra
-    /// copies of it dropped) or removed (`trust` nil). Every other statement stays as it was, in its place.
+    /// copies of it dropped: `PolicyGrammar.settingStatement`) or removed (`trust` nil). Every other statement stays
+    /// as it was, in its place.
     public func applied(_ trust: RoleTrust?, role: IAMRoleARN, to document: TrustPolicyDocument) -> TrustPolicyDocument {
-        var statements: [JSONValue] = []
-        var placed = false
-        for statement in document.statements {
-            guard isOwned(statement) else { statements.append(statement); continue }
-            if let trust, !placed { statements.append(self.statement(for: trust)) }
-            placed = true
-        }
-        if let trust, !placed { statements.append(self.statement(for: trust)) }
+        var statements = PolicyGrammar.settingStatement(trust.map(statement(for:)), sid: sid, in: document.statements)
         if statements.isEmpty { statements = [denyStatement(for: role)] }
         var result = document
         result.setStatements(statements)

@@ -90,9 +90,9 @@ extension OwnedTrustStatement {
     public func trusts(_ subject: String, in document: TrustPolicyDocument) -> Bool {
         guard let owned = document.statements.first(where: isOwned), owned["Effect"]?.string == "Allow" else { return false }
         let key = "\(issuer):sub"
-        if TrustPolicyDocument.strings(owned["Condition"]?["StringEquals"]?[key]).contains(subject) { return true }
+        if PolicyGrammar.strings(owned["Condition"]?["StringEquals"]?[key]).contains(subject) { return true }
         let subjectScalars = Array(subject.unicodeScalars)
-        return TrustPolicyDocument.strings(owned["Condition"]?["StringLike"]?[key]).contains { pattern in
+        return PolicyGrammar.strings(owned["Condition"]?["StringLike"]?[key]).contains { pattern in
             RolePattern.globMatches(Array(pattern.unicodeScalars), subjectScalars)
         }
     }

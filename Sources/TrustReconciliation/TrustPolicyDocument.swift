@@ -9,10 +9,7 @@ public struct TrustPolicyDocument: Sendable, Equatable {
 
     public init(_ value: JSONValue) throws(TrustPolicyDocumentError) {
         guard case .object(let root) = value else { throw .notAnObject(found: value.typeName) }
-        switch root["Statement"] {
-        case .array?, .object?, nil: break
-        case let other?: throw .invalidStatement(found: other.typeName)
-        }
+        guard PolicyGrammar.statements(of: root) != nil else { throw .invalidStatement(found: root["Statement"]?.typeName ?? "null") }
         self.value = value
     }
 
@@ -25,13 +22,7 @@ public struct TrustPolicyDocument: Sendable, Equatable {
     }
 
     /// The statements, whether the document holds a list or a single statement object.
-    public var statements: [JSONValue] {
-        switch value["Statement"] {
-        case .array(let list)?: list
-        case let single?: [single]
-        case nil: []
-        }
-    }
+    public var statements: [JSONValue] { value.object.flatMap(PolicyGrammar.statements(of:))?.list ?? [] }
 
     /// Replaces the statements; written as a list (IAM accepts both forms and returns what it was given).
     public mutating func setStatements(_ statements: [JSONValue]) {
@@ -54,15 +45,6 @@ public struct TrustPolicyDocument: Sendable, Equatable {
             providers.append(provider)
         }
         return providers
-    }
-
-    /// A string, or the strings of a list (IAM's "string or list of strings" fields).
-    static func strings(_ value: JSONValue?) -> [String] {
-        switch value {
-        case .string(let text)?: [text]
-        case .array(let list)?: list.compactMap(\.string)
-        default: []
-        }
     }
 }
 

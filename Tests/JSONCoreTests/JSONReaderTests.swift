@@ -112,6 +112,103 @@ struct JSONReaderTests {
         #expect(kept == padding + special.decoded + "bc")
     }
 
+    /// Skipped values go through a one-loop skipper that gives up at anything unusual and lets the strict one
+    /// report it: the error names the same byte either way.
+    @Test(arguments: [
+        (#"{"dropped": [1,]}"#, 15), (#"{"dropped": {"a": 1,}}"#, 20), (#"{"dropped": {"a": 1 "b": 2}}"#, 20),
+        (#"{"dropped": [[[1]]}"#, 18), (#"{"dropped": "ok\q"}"#, 16), (#"{"dropped": [1.e5]}"#, 15),
+        (#"{"dropped": [-]}"#, 14), (#"{"dropped": {"a": nul}}"#, 18), (#"{"dropped": {"a": [}]}}"#, 19),
+    ])
+    func errorsInSkippedPartsPointAtTheirByte(_ document: String, _ offset: Int) {
+        let error = #expect(throws: JSONParseError.self) { try Self.readKept(document) }
+        #expect(error?.offset == offset)
+    }
+
+    /// Valid forms the one-loop skipper must take as they are (whitespace everywhere, every number form, escapes).
+    @Test(arguments: [
+        #"{ "dropped" : [ 1 , { "a" : [ ] , "b" : { } } , "x" ] , "kept" : 7 }"#,
+        "{\n\t\"dropped\":\r\n[-0, 0.5, 1e5, 1E+5, -2.25e-3, 10, 0]\n, \"kept\": 7}",
+        #"{"dropped": [true, false, null, "", "\"\\\/\b\f\n\r\t\u00e9\uD83D\uDE00"], "kept": 7}"#,
+        #"{"dropped": {"é": "日本語", "\u0041": ["😀"]}, "kept": 7}"#,
+    ])
+    func validSkippedPartsAreSkipped(_ document: String) throws {
+        #expect(try Self.readKept(document).kept == 7)
+    }
+
+    /// The skipper tests eight bytes at a time for plain ASCII: an invalid UTF-8 byte or a `\u` escape (valid or
+    /// not) at every offset of a long string, so at every position of a word and across word boundaries.
+    @Test(arguments: 0..<20, [
+        ([0xFF], "invalid UTF-8 in string", 0), ([0xC3, 0xA9], nil, 0), ([0xE2, 0x82], "invalid UTF-8 in string", 0),
+        (Array(#"\u00e9"#.utf8), nil, 0), (Array(#"\u00g9"#.utf8), "invalid \\u escape: 'g' is not a hex digit", 4),
+        (Array(#"\"#.utf8) + [0x01], "invalid escape '\\0x1' in string", 1),
+    ] as [([UInt8], String?, Int)])
+    func skippedStringBytesAreCheckedAtEveryOffset(_ offset: Int, _ special: (bytes: [UInt8], refusal: String?, at: Int)) throws {
+        let document = Array(#"{"dropped": ["x", ""#.utf8) + Array(repeating: UInt8(ascii: "a"), count: offset) + special.bytes
+            + Array(repeating: UInt8(ascii: "b"), count: 9) + Array(#""], "kept": 7}"#.utf8)
+        let read = { try JSON.read(document) { reader in try reader.readObject { reader, key in
+            if key == "kept" { _ = try reader.readValue() } else { try reader.skipValue() }
+        } } }
+        if let refusal = special.refusal {
+            let error = #expect(throws: JSONParseError.self) { try read() }
+            #expect(error?.reason == refusal)
+            #expect(error?.offset == 19 + offset + special.at)  // the string's text starts at byte 19
+        } else {
+            try read()
+        }
+    }
+
+    /// Up to the limit a skipped value may nest as deep as a parsed one, also past the depth the one-loop skipper
+    /// handles itself (64 levels), and one level more is refused.
+    @Test(arguments: [(60, nil), (100, nil), (127, nil), (128, "document nested deeper than 128 levels")] as [(Int, String?)])
+    func skippedNestingIsLimitedLikeParsing(_ levels: Int, _ refusal: String?) throws {
+        let document = #"{"dropped": "# + String(repeating: "[", count: levels) + String(repeating: "]", count: levels) + #", "kept": 7}"#
+        if let refusal {
+            let error = #expect(throws: JSONParseError.self) { try Self.readKept(document) }
+            #expect(error?.reason == refusal)
+            #expect(error?.offset == 12 + 127)
+        } else {
+            #expect(try Self.readKept(document).kept == 7)
+        }
+    }
+
+    /// Between members the reader takes the compact `,"key":` in one pass: keys it cannot take that way
+    /// (escapes, non-ASCII, whitespace before the colon) must come out the same through the general path.
+    @Test(arguments: [
+        (#"{"a":1,"b":2}"#, ["a", "b"]), (#"{"a":1,"k\u0065y":2}"#, ["a", "key"]), (#"{"a":1,"é":2}"#, ["a", "é"]),
+        (#"{"a":1,"b" :2}"#, ["a", "b"]), (#"{"a":1, "b":2}"#, ["a", "b"]), (#"{"a":1,"":2}"#, ["a", ""]),
+        (#"{"a":1,"q\"":2}"#, ["a", "q\""]),
+    ])
+    func compactKeysAreReadLikeAnyOther(_ document: String, _ keys: [String]) throws {
+        var read: [String] = []
+        try JSON.read(Array(document.utf8)) { reader in
+            try reader.readObject { reader, key in
+                read.append(key.string)
+                try reader.skipValue()
+            }
+        }
+        #expect(read == keys)
+    }
+
+    @Test(arguments: [
+        (#"{"a":1,"b""#, #"expected ':' after object key "b""#, 10), (#"{"a":1,"b"#, "unterminated string", 7),
+        (#"{"a":1,"b":"#, "unexpected end of input, expected a value", 11), (#"{"a":1,}"#, "expected a string key in object", 7),
+    ])
+    func truncatedCompactKeysAreRejected(_ document: String, _ reason: String, _ offset: Int) {
+        let error = #expect(throws: JSONParseError.self) {
+            try JSON.read(Array(document.utf8)) { reader in try reader.readObject { reader, _ in try reader.skipValue() } }
+        }
+        #expect(error?.reason == reason)
+        #expect(error?.offset == offset)
+    }
+
+    /// Nothing to skip: the one-loop skipper must not look at a byte (an empty array has no base address).
+    @Test(arguments: ["", " ", "\n\t"])
+    func skippingNothingIsRejected(_ document: String) {
+        let error = #expect(throws: JSONParseError.self) { try JSON.read(Array(document.utf8)) { reader in try reader.skipValue() } }
+        #expect(error?.reason == "unexpected end of input, expected a value")
+        #expect(error?.offset == document.utf8.count)
+    }
+
     @Test func depthIsLimitedInSkippedParts() {
         let deep = #"{"dropped": "# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
         let error = #expect(throws: JSONParseError.self) { try Self.readKept(deep) }

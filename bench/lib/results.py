@@ -87,6 +87,22 @@ def percentile(sorted_values, fraction):
     return sorted_values[index]
 
 
+BURST_GAP_US = 200
+
+
+def burst_sizes(starts):
+    """For each start time (sorted, us), the size of its burst: the run of requests each started within
+    BURST_GAP_US of the one before. Sorted."""
+    sizes, run = [], 0
+    for index, start in enumerate(starts):
+        if index > 0 and start - starts[index - 1] > BURST_GAP_US:
+            sizes.extend([run] * run)
+            run = 0
+        run += 1
+    sizes.extend([run] * run)
+    return sorted(sizes)
+
+
 def record(args):
     with open(args.h2load_output) as f:
         text = f.read()
@@ -114,6 +130,7 @@ def record(args):
                 requests.append((int(fields[0]), int(fields[2])))
     steady_from = min((start for start, _ in requests), default=0) + args.steady_after * 1_000_000
     latencies = sorted(duration for start, duration in requests if start >= steady_from)
+    bursts = burst_sizes(sorted(start for start, _ in requests if start >= steady_from))
     seconds = args.cpu_ticks / args.ticks_per_second
     row = {
         "label": args.label,
@@ -133,6 +150,10 @@ def record(args):
         "server_cpu_us_per_request": round(seconds * 1e6 / succeeded, 2),
         "steady_after_s": args.steady_after,
         "steady_requests": len(latencies),
+        # The size of the burst each steady request arrived in (median over requests, and the largest): with
+        # --rps, every client's timer keeps the phase its first request had, so clients whose phases coincide
+        # arrive together and p99 is the time to drain the largest bursts.
+        "burst": {"p50": percentile(bursts, 0.50), "max": bursts[-1] if bursts else 0},
         "loadavg": args.loadavg,
         "commit": args.commit,
     }
@@ -280,12 +301,14 @@ def latency(args):
     print(f"Latency at a fixed rate (commit {commits(rows)}; requests started {steady:g} s or more after the first, "
           f"when the handshakes are done)")
     print()
-    print("| protocol | server | p50 | p99 | max | p99 per round | req/s | server CPU/request | load per round |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| protocol | server | p50 | p99 | max | p99 per round | burst per round | req/s | server CPU/request | "
+          "load per round |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for protocol, name, runs, m in table_rows(rows, "latency"):
         per_round = " ".join(fmt_us(r["latency_us"]["p99"]) for r in runs)
+        bursts = " ".join(f"{r['burst']['p50']}/{r['burst']['max']}" if "burst" in r else "-" for r in runs)
         print(f"| {PROTOCOL_NAMES[protocol]} {m['flags']} | {name} | {fmt_us(m['p50'])} | {fmt_us(m['p99'])} | "
-              f"{fmt_us(m['max'])} | {per_round} | {m['rps']:.0f} | {m['cpu']:.1f} us | {m['loads']} |")
+              f"{fmt_us(m['max'])} | {per_round} | {bursts} | {m['rps']:.0f} | {m['cpu']:.1f} us | {m['loads']} |")
     print()
     for protocol in ("h2", "h1"):
         for server in ("webhook", "webhook-quiet"):

@@ -11,6 +11,9 @@ from helpers.admission import review
 from helpers.fake_apiserver import FakeAPIServer, write_kubeconfig
 
 PREFIX = "eks.amazonaws.com"
+# The metadata-only Accept headers (with plain JSON as the server's fallback): a LIST, and a GET or WATCH.
+LIST_ACCEPT = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+OBJECT_ACCEPT = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
 TOKEN = "good-token"
 # Upper bound for polls: a watch event normally lands in milliseconds; the bound only keeps a broken build from hanging.
 POLL_DEADLINE = 5.0

@@ -71,6 +71,16 @@ class Cluster:
         self.replicas.append(replica)
         return replica
 
+    def start_granted(self, role, profile, *args):
+        """A replica started (with `args`) once Profile `profile` asks for `role` (created, with the Profile's
+        default-editor ServiceAccount); returned when that ServiceAccount carries the role's annotation."""
+        self.create_role(role)
+        self.api.put_service_account(profile, "default-editor")
+        self.api.put_profile(profile, plugins=profile_plugin(role_arn(role)))
+        replica = self.start(*args)
+        replica.wait_for(lambda: self.role_annotation(profile) == role_arn(role), f"{profile}'s annotation")
+        return replica
+
     def start_pair(self, role, granted, waiting):
         """Two replicas, replica-a leading, after it granted Profile `granted` the role `role`; the Profiles in
         `waiting` get their ServiceAccounts but no Profile yet. Returns (leader, follower)."""

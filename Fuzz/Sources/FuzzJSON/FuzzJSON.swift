@@ -1,4 +1,5 @@
-// JSON.parse on arbitrary bytes. Invariants: never crashes (depth limit included); a parsed value serializes to
+// JSON.parse on arbitrary bytes. Invariants: never crashes (depth limit included); skipping the document with a
+// JSONReader accepts it exactly when parsing does; a parsed value serializes to
 // JSON that parses back to an equal value and serializes to the same bytes; parsing a JSON Patch out of any
 // value and applying it to the value itself never crashes.
 import JSONCore
@@ -6,7 +7,11 @@ import JSONCore
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    guard let value = try? JSON.parse(bytes) else { return 0 }
+    let parsed = try? JSON.parse(bytes)
+    // The reader's skipper (a one-loop fast path, the recursive one for errors) accepts exactly what parsing does.
+    let skipped = (try? JSON.read(bytes) { reader in try reader.skipValue() }) != nil
+    guard skipped == (parsed != nil) else { fatalError("skipping and parsing disagree: skipped \(skipped)") }
+    guard let value = parsed else { return 0 }
 
     let serialized = JSON.serialize(value)
     let reparsed: JSONValue
