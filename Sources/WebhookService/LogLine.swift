@@ -102,11 +102,7 @@ public struct LogLine: LogFields {
     public mutating func add(_ key: StaticString, literal: StaticString) {
         checkOrder(key)
         switch format {
-        case .json:
-            out.member(key)
-            out.raw(byte: UInt8(ascii: "\""))
-            out.raw(literal)
-            out.raw(byte: UInt8(ascii: "\""))
+        case .json: jsonStringMember(key) { $0.raw(literal) }
         case .text:
             write(key, String(describing: literal))
         }
@@ -117,17 +113,16 @@ public struct LogLine: LogFields {
         checkOrder(key)
         switch format {
         case .json:
-            out.member(key)
-            out.raw(byte: UInt8(ascii: "\""))
-            reason.forEachPiece { piece in
-                switch piece {
-                case .text(let text):  // the wording, from the source: no quote, backslash or control character
-                    assert(!String(describing: text).utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
-                    out.raw(text)
-                case .value(let value): out.stringContents(value)
+            jsonStringMember(key) { out in
+                reason.forEachPiece { piece in
+                    switch piece {
+                    case .text(let text):  // the wording, from the source: no quote, backslash or control character
+                        assert(!String(describing: text).utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+                        out.raw(text)
+                    case .value(let value): out.stringContents(value)
+                    }
                 }
             }
-            out.raw(byte: UInt8(ascii: "\""))
         case .text:
             write(key, reason.description)
         }
@@ -147,6 +142,14 @@ public struct LogLine: LogFields {
             out.raw(byte: UInt8(ascii: "="))
             text(Self.quotedForText(value.description))
         }
+    }
+
+    /// `,"key":"…"`, the contents written by `body` (already escaped for a JSON string).
+    private mutating func jsonStringMember(_ key: StaticString, _ body: (inout JSONByteWriter) -> Void) {
+        out.member(key)
+        out.raw(byte: UInt8(ascii: "\""))
+        body(&out)
+        out.raw(byte: UInt8(ascii: "\""))
     }
 
     /// Ends the line (its newline included) and gives its bytes.
