@@ -32,17 +32,26 @@ public enum Base64 {
         pairs.withUnsafeBufferPointer { pairs in
             let raw = UnsafeMutableRawPointer(target)
             var inIndex = 0, outIndex = 0
-            // Six bytes in, eight characters out per step: one load, four lookups, one store.
-            while inIndex + 8 <= input.count {
+            // Six bytes in, eight characters out per step: one load, four lookups, four stores (two steps per
+            // turn while twelve more bytes can be loaded). Indices stay far below Int.max: wrapping arithmetic
+            // spares the overflow checks.
+            @inline(__always) func step(_ inIndex: Int, _ outIndex: Int) {
                 let word = UnsafeRawPointer(source + inIndex).loadUnaligned(as: UInt64.self).bigEndian
-                let first = UInt64(pairs[Int(truncatingIfNeeded: word >> 52) & 0xFFF])
-                let second = UInt64(pairs[Int(truncatingIfNeeded: word >> 40) & 0xFFF])
-                let third = UInt64(pairs[Int(truncatingIfNeeded: word >> 28) & 0xFFF])
-                let fourth = UInt64(pairs[Int(truncatingIfNeeded: word >> 16) & 0xFFF])
-                let characters = first | second << 16 | third << 32 | fourth << 48
-                raw.storeBytes(of: characters.littleEndian, toByteOffset: outIndex, as: UInt64.self)
-                inIndex += 6
-                outIndex += 8
+                raw.storeBytes(of: pairs[Int(truncatingIfNeeded: word &>> 52)], toByteOffset: outIndex, as: UInt16.self)
+                raw.storeBytes(of: pairs[Int(truncatingIfNeeded: word &>> 40) & 0xFFF], toByteOffset: outIndex &+ 2, as: UInt16.self)
+                raw.storeBytes(of: pairs[Int(truncatingIfNeeded: word &>> 28) & 0xFFF], toByteOffset: outIndex &+ 4, as: UInt16.self)
+                raw.storeBytes(of: pairs[Int(truncatingIfNeeded: word &>> 16) & 0xFFF], toByteOffset: outIndex &+ 6, as: UInt16.self)
+            }
+            while inIndex &+ 14 <= input.count {
+                step(inIndex, outIndex)
+                step(inIndex &+ 6, outIndex &+ 8)
+                inIndex &+= 12
+                outIndex &+= 16
+            }
+            while inIndex &+ 8 <= input.count {
+                step(inIndex, outIndex)
+                inIndex &+= 6
+                outIndex &+= 8
             }
             while inIndex + 3 <= input.count {
                 let chunk = Int(source[inIndex]) << 16 | Int(source[inIndex + 1]) << 8 | Int(source[inIndex + 2])

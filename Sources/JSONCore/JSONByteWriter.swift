@@ -55,9 +55,10 @@ public struct JSONByteWriter: @unchecked Sendable {
         written += 1
     }
 
-    /// Drops the last `count` bytes written.
+    /// Drops the last `count` bytes written. Nothing is written, so shared storage needs no copy here: the
+    /// next append makes it this value's own.
+    @inlinable
     public mutating func removeLast(_ count: Int = 1) {
-        reserve(0)
         written -= min(count, written)
     }
 
@@ -85,10 +86,16 @@ public struct JSONByteWriter: @unchecked Sendable {
 
     /// A string's characters escaped for a JSON string, without the quotes (a JSON Pointer made at run time).
     public mutating func stringContents(_ text: String) {
-        JSON.withUTF8(of: text) { bytes in JSON.escapedPieces(of: bytes) { append($0.baseAddress!, count: $0.count) } }
+        JSON.withUTF8(of: text) { stringContents(utf8: $0) }
+    }
+
+    public mutating func stringContents(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        JSON.escapedPieces(of: bytes) { append($0.baseAddress!, count: $0.count) }
     }
 
     public mutating func integer(_ value: Int64) {
+        // A single digit (the patch's container indices) is one byte.
+        if value >= 0 && value < 10 { return raw(byte: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)) }
         if value < 0 { raw(byte: UInt8(ascii: "-")) }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of UInt64.max
         var magnitude = value.magnitude, used = 0

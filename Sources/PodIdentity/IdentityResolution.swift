@@ -25,28 +25,28 @@ struct IdentityResolver {
     var prefix: String { mutator.settings.annotationPrefix }
 
     /// nil, with a reason, when the pod gets no identity.
-    mutating func resolve(key: ServiceAccountKey, record: ServiceAccountRecord?, snapshot: IdentitySnapshot,
-                          podAnnotations: [String: String]) -> Result<ResolvedIdentity, NoIdentity> {
+    mutating func resolve(key: ServiceAccountKey, record: ServiceAccountRecord?, annotations: ServiceAccountAnnotations,
+                          snapshot: IdentitySnapshot, pod: PodAnnotationValues) -> Result<ResolvedIdentity, NoIdentity> {
         if snapshot.containerCredentials.contains(key) {
             // Upstream's GetCommonConfigurations: the ServiceAccount, else the exact ConfigMap entry, else (false, 86400).
             var sts = false, expiration = TokenExpiration.defaultSeconds
-            if let record {
-                sts = regionalSTS(record)
-                expiration = tokenExpiration(record)
+            if record != nil {
+                sts = regionalSTS(annotations)
+                expiration = tokenExpiration(annotations)
             } else if let entry = snapshot.roleMappings.exactEntry(key) {
                 sts = entry.useRegionalSTS ?? false
                 expiration = entry.tokenExpiration.map(TokenExpiration.clamped) ?? mutator.settings.effectiveTokenExpiration
             }
-            expiration = mutator.jitter.apply(to: podExpiration(podAnnotations, default: expiration))
+            expiration = mutator.jitter.apply(to: podExpiration(pod, default: expiration))
             return .success(ResolvedIdentity(
                 credentials: .containerCredentials, audience: mutator.settings.containerCredentials.audience,
                 useRegionalSTS: sts, tokenExpiration: expiration,
                 reason: .containerCredentials(key)))
         }
-        if let record, let role = record.annotations["role-arn"], !role.isEmpty {
+        if let role = annotations.roleARN, !role.isEmpty {
             return .success(webIdentity(
-                role: role, audience: nonEmpty(record.annotations["audience"]) ?? mutator.settings.tokenAudience,
-                sts: regionalSTS(record), expiration: tokenExpiration(record), podAnnotations: podAnnotations,
+                role: role, audience: nonEmpty(annotations.audience) ?? mutator.settings.tokenAudience,
+                sts: regionalSTS(annotations), expiration: tokenExpiration(annotations), pod: pod,
                 reason: .roleAnnotation(prefix: prefix, key)))
         }
         if let entry = snapshot.roleMappings.lookup(key), !entry.roleARN.isEmpty {
@@ -54,15 +54,15 @@ struct IdentityResolver {
                 role: entry.roleARN, audience: entry.audience ?? mutator.settings.tokenAudience,
                 sts: entry.useRegionalSTS ?? false,
                 expiration: entry.tokenExpiration.map(TokenExpiration.clamped) ?? mutator.settings.effectiveTokenExpiration,
-                podAnnotations: podAnnotations,
+                pod: pod,
                 reason: .configMapEntry(key)))
         }
         if record == nil { return .failure(NoIdentity(reason: .serviceAccountNotFound(key))) }
-        if let record, record.annotations["container-role-arns"] != nil {
+        if annotations.additions["container-role-arns"] != nil {
             // Roles only per container: the listed containers get theirs, the others nothing.
             return .success(webIdentity(
-                role: nil, audience: nonEmpty(record.annotations["audience"]) ?? mutator.settings.tokenAudience,
-                sts: regionalSTS(record), expiration: tokenExpiration(record), podAnnotations: podAnnotations,
+                role: nil, audience: nonEmpty(annotations.audience) ?? mutator.settings.tokenAudience,
+                sts: regionalSTS(annotations), expiration: tokenExpiration(annotations), pod: pod,
                 reason: .containerRoleAnnotation(prefix: prefix, key)))
         }
         return .failure(NoIdentity(reason: .noRole(prefix: prefix, key)))
@@ -73,16 +73,16 @@ struct IdentityResolver {
     }
 
     private mutating func webIdentity(role: String?, audience: String, sts: Bool, expiration: Int64,
-                                      podAnnotations: [String: String], reason: DecisionReason) -> ResolvedIdentity {
+                                      pod: PodAnnotationValues, reason: DecisionReason) -> ResolvedIdentity {
         var arn: String?
         if let role { arn = composedRoleARN(role) }
         return ResolvedIdentity(credentials: .webIdentity(roleARN: arn), audience: audience, useRegionalSTS: sts,
-                                tokenExpiration: podExpiration(podAnnotations, default: expiration), reason: reason)
+                                tokenExpiration: podExpiration(pod, default: expiration), reason: reason)
     }
 
     /// `sts-regional-endpoints` (Go ParseBool), else the flag.
-    private mutating func regionalSTS(_ record: ServiceAccountRecord) -> Bool {
-        guard let text = record.annotations["sts-regional-endpoints"] else { return mutator.settings.stsRegionalEndpoint }
+    private mutating func regionalSTS(_ annotations: ServiceAccountAnnotations) -> Bool {
+        guard let text = annotations.stsRegionalEndpoints else { return mutator.settings.stsRegionalEndpoint }
         guard let flag = GoSyntax.parseBool(text) else {
             warnings.append("service account annotation \(prefix)/sts-regional-endpoints \"\(text)\" is not a boolean; using \(mutator.settings.stsRegionalEndpoint)")
             return mutator.settings.stsRegionalEndpoint
@@ -91,9 +91,9 @@ struct IdentityResolver {
     }
 
     /// `token-expiration` of the ServiceAccount (clamped), else the flag.
-    private mutating func tokenExpiration(_ record: ServiceAccountRecord) -> Int64 {
+    private mutating func tokenExpiration(_ annotations: ServiceAccountAnnotations) -> Int64 {
         let fallback = mutator.settings.effectiveTokenExpiration
-        guard let text = record.annotations["token-expiration"] else { return fallback }
+        guard let text = annotations.tokenExpiration else { return fallback }
         guard let seconds = TokenExpiration.parse(text) else {
             warnings.append("service account annotation \(prefix)/token-expiration \"\(text)\" is not an integer; using \(fallback)")
             return fallback
@@ -102,8 +102,8 @@ struct IdentityResolver {
     }
 
     /// The pod's `token-expiration` annotation (clamped) overrides everything else.
-    private mutating func podExpiration(_ annotations: [String: String], default fallback: Int64) -> Int64 {
-        guard let text = annotations[mutator.tokenExpirationAnnotation] else { return fallback }
+    private mutating func podExpiration(_ pod: PodAnnotationValues, default fallback: Int64) -> Int64 {
+        guard let text = pod.tokenExpiration else { return fallback }
         guard let seconds = TokenExpiration.parse(text) else {
             warnings.append("pod annotation \(prefix)/token-expiration \"\(text)\" is not an integer; using \(fallback)")
             return fallback

@@ -3,18 +3,18 @@ import JSONCore
 /// The additions to upstream, read from the ServiceAccount's and the pod's annotations. A bad value is a warning
 /// (`response.warnings`) and is ignored; nothing here denies a pod.
 extension IdentityResolver {
-    mutating func resolveFeatures(of identity: inout ResolvedIdentity, record: ServiceAccountRecord?, pod: PodDocument) {
-        // Most ServiceAccounts carry only upstream's keys: a few comparisons then spare every hashed lookup below.
-        let saAnnotations = AnnotationLookup(record.map(\.annotations) ?? [:])
+    mutating func resolveFeatures(of identity: inout ResolvedIdentity, annotations: ServiceAccountAnnotations,
+                                  podValues: PodAnnotationValues, pod: PodDocument) {
+        // Most ServiceAccounts carry only upstream's keys: then every lookup below is spared.
+        let saAnnotations = AnnotationLookup(annotations.additions)
         var features = MutationFeatures()
         // Only the annotations that name containers need the set of names: most pods use none of them.
         lazy var containerNames = Set((pod.containers + pod.initContainers).map(\.name))
-        let podSelects = !pod.annotations.isEmpty
-            && (pod.annotations[mutator.skipContainersAnnotation] != nil || pod.annotations[mutator.includeContainersAnnotation] != nil)
+        let podSelects = podValues.skipContainers != nil || podValues.includeContainers != nil
         if podSelects || saAnnotations["skip-containers"] != nil || saAnnotations["include-containers"] != nil {
-            features.selection = selection(saAnnotations, pod: pod, containerNames: containerNames)
+            features.selection = selection(saAnnotations, podValues: podValues, containerNames: containerNames)
         }
-        features.region = region(saAnnotations, pod: pod)
+        features.region = region(saAnnotations, podValue: podValues.region)
         features.endpointURL = endpointURL(saAnnotations)
         switch identity.credentials {
         case .containerCredentials:
@@ -43,24 +43,22 @@ extension IdentityResolver {
     struct AnnotationLookup {
         private let annotations: [String: String]
 
-        init(_ annotations: [String: String]) {
-            let upstreamOnly = annotations.keys.allSatisfy { key in
-                key == "role-arn" || key == "audience" || key == "sts-regional-endpoints" || key == "token-expiration"
-            }
-            self.annotations = upstreamOnly ? [:] : annotations
-        }
+        /// `additions`: `ServiceAccountAnnotations.additions`, empty when the record holds only upstream's keys.
+        init(_ additions: [String: String]) { annotations = additions }
 
         subscript(_ key: String) -> String? { annotations.isEmpty ? nil : annotations[key] }
     }
 
     // MARK: Container selection
 
-    private mutating func selection(_ saAnnotations: AnnotationLookup, pod: PodDocument, containerNames: Set<String>) -> ContainerSelection {
+    private mutating func selection(_ saAnnotations: AnnotationLookup, podValues: PodAnnotationValues,
+                                    containerNames: Set<String>) -> ContainerSelection {
         var selection = ContainerSelection()
-        selection.skip = containerList("skip-containers", podKey: mutator.skipContainersAnnotation, saAnnotations, pod: pod,
-                                       containerNames: containerNames, fallback: "no container skipped")
-        selection.include = containerList("include-containers", podKey: mutator.includeContainersAnnotation, saAnnotations, pod: pod,
-                                          containerNames: containerNames, fallback: "every container mutated")
+        selection.skip = containerList("skip-containers", podKey: mutator.skipContainersAnnotation, podValue: podValues.skipContainers,
+                                       saAnnotations, containerNames: containerNames, fallback: "no container skipped")
+        selection.include = containerList("include-containers", podKey: mutator.includeContainersAnnotation,
+                                          podValue: podValues.includeContainers, saAnnotations, containerNames: containerNames,
+                                          fallback: "every container mutated")
         if let skip = selection.skip, let include = selection.include {
             for name in skip.names.intersection(include.names).sorted() {
                 warnings.append("container \"\(name)\" is named by both \(skip.source) and \(include.source); skip wins, it is not mutated")
@@ -70,10 +68,10 @@ extension IdentityResolver {
     }
 
     /// The pod's annotation, else the ServiceAccount's: Go `encoding/csv`'s first record, as upstream reads `skip-containers`.
-    private mutating func containerList(_ name: String, podKey: String, _ saAnnotations: AnnotationLookup, pod: PodDocument,
+    private mutating func containerList(_ name: String, podKey: String, podValue: String?, _ saAnnotations: AnnotationLookup,
                                         containerNames: Set<String>, fallback: String) -> ContainerSelection.List? {
         let (value, source): (String, String)
-        if let podValue = pod.annotations[podKey] {
+        if let podValue {
             (value, source) = (podValue, "pod annotation \(podKey)")
         } else if let saValue = saAnnotations[name] {
             (value, source) = (saValue, "service account annotation \(podKey)")
@@ -96,9 +94,9 @@ extension IdentityResolver {
     // MARK: Region and endpoint
 
     /// Pod annotation, else ServiceAccount annotation, else `--aws-default-region`.
-    private mutating func region(_ saAnnotations: AnnotationLookup, pod: PodDocument) -> MutationFeatures.Setting? {
+    private mutating func region(_ saAnnotations: AnnotationLookup, podValue: String?) -> MutationFeatures.Setting? {
         let key = mutator.regionAnnotation
-        if !pod.annotations.isEmpty, let value = pod.annotations[key], let setting = checkedRegion(value, source: "pod annotation \(key)") { return setting }
+        if let value = podValue, let setting = checkedRegion(value, source: "pod annotation \(key)") { return setting }
         if let value = saAnnotations["region"], let setting = checkedRegion(value, source: "service account annotation \(key)") {
             return setting
         }

@@ -25,25 +25,18 @@ struct PatchBuilder {
         mode == .containerCredentials ? mutator.settings.containerCredentials.tokenVolumeName : MutationSettings.webIdentityVolumeName
     }
 
-    private var mountPath: String {
-        mode == .containerCredentials ? mutator.settings.containerCredentials.tokenMountPath : mutator.settings.tokenMountPath
-    }
-
-    private var tokenPath: String {
-        mode == .containerCredentials ? mutator.settings.containerCredentials.tokenPath : MutationSettings.webIdentityTokenPath
-    }
-
     mutating func build() {
         if mode == .containerCredentials { addLabel() }
         if let chain = identity.features.roleChain { addConfigAnnotation(chain) }
         addVolume()
-        let tokenFile = mutator.tokenFiles.path(for: mode, windows: pod.isWindows)
+        let tokenFiles = modeFragments.tokenFileItem
+        let tokenFile = pod.isWindows ? tokenFiles.windows : tokenFiles.unix
         let selection = identity.features.selection
         for container in pod.containers where selection.selects(container.name) {
-            addIdentity(to: container, list: "containers", tokenFile: tokenFile)
+            addIdentity(to: container, list: "/spec/containers/", tokenFile: tokenFile)
         }
         for container in pod.initContainers where selection.selects(container.name) {
-            addIdentity(to: container, list: "initContainers", tokenFile: tokenFile)
+            addIdentity(to: container, list: "/spec/initContainers/", tokenFile: tokenFile)
         }
     }
 
@@ -88,22 +81,19 @@ struct PatchBuilder {
 
     private mutating func addVolume() {
         if pod.volumeNames?.contains(volumeName) == true { return }
-        let (name, audience, expiration, path) = (volumeName, identity.audience, identity.tokenExpiration, tokenPath)
+        let fragments = modeFragments
+        let (audience, expiration) = (identity.audience, identity.tokenExpiration)
         let configField = identity.features.roleChain == nil ? nil : mutator.awsConfigAnnotationFieldPath
         func writeVolume(_ out: inout JSONByteWriter) {
-            out.raw(#"{"name":"#)
-            out.string(name)
-            out.raw(#","projected":{"sources":[{"serviceAccountToken":{"#)
-            if !audience.isEmpty {
-                out.raw(#""audience":"#)
-                out.string(audience)
-                out.raw(",")
+            out.raw(fragments.volumeStart)
+            if audience == fragments.defaultAudience {
+                out.raw(fragments.defaultAudienceMember)
+            } else {
+                PatchFragments.Mode.writeAudience(audience, into: &out)
             }
             out.raw(#""expirationSeconds":"#)
             out.integer(expiration)
-            out.raw(#","path":"#)
-            out.string(path)
-            out.raw("}}")
+            out.raw(fragments.tokenPathEnd)
             if let configField {
                 out.raw(#",{"downwardAPI":{"items":[{"path":"#)
                 out.string(RoleChain.configFileName)
@@ -125,33 +115,63 @@ struct PatchBuilder {
         }
     }
 
-    /// An injected variable's value: a literal, or the pod's name through the downward API.
-    private enum EnvValue {
-        case literal(String)
-        case podName
+    private var modeFragments: PatchFragments.Mode {
+        mode == .containerCredentials ? mutator.fragments.containerCredentials : mutator.fragments.webIdentity
     }
 
     /// The two variables that carry a container's credentials, per mode; nil when the container gets none.
-    private func credentialVariables(for container: PodContainer, tokenFile: String) -> (keys: (String, String), values: (String, String))? {
-        switch identity.credentials {
-        case .containerCredentials:
-            return (("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
-                    (mutator.settings.containerCredentials.fullURI, tokenFile))
-        case .webIdentity(let defaultRole):
-            if let role = identity.features.containerRoleARNs[container.name] {
-                return (("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"), (role, tokenFile))
+    private enum CredentialVariables {
+        /// `AWS_CONTAINER_CREDENTIALS_FULL_URI`, `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`
+        case containerCredentials
+        /// `AWS_ROLE_ARN`, `AWS_WEB_IDENTITY_TOKEN_FILE`
+        case webIdentity(roleARN: String)
+        /// `AWS_CONFIG_FILE`, `AWS_PROFILE`
+        case roleChain(configFilePath: String)
+
+        var names: (String, String) {
+            switch self {
+            case .containerCredentials: ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+            case .webIdentity: ("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")
+            case .roleChain: ("AWS_CONFIG_FILE", "AWS_PROFILE")
             }
-            if let chain = identity.features.roleChain {
-                return (("AWS_CONFIG_FILE", "AWS_PROFILE"), (chain.configFilePath, RoleChain.targetProfile))
-            }
-            guard let defaultRole else { return nil }
-            return (("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"), (defaultRole, tokenFile))
         }
     }
 
-    private mutating func addIdentity(to container: PodContainer, list: StaticString, tokenFile: String) {
-        guard let (modeKeys, modeValues) = credentialVariables(for: container, tokenFile: tokenFile) else { return }
-        let features = identity.features
+    private func credentialVariables(for container: PodContainer) -> CredentialVariables? {
+        switch identity.credentials {
+        case .containerCredentials: return .containerCredentials
+        case .webIdentity(let defaultRole):
+            // Checked for emptiness first: even a lookup in an empty dictionary hashes the name.
+            let containerRoles = identity.features.containerRoleARNs
+            if !containerRoles.isEmpty, let role = containerRoles[container.name] { return .webIdentity(roleARN: role) }
+            if let chain = identity.features.roleChain { return .roleChain(configFilePath: chain.configFilePath) }
+            guard let defaultRole else { return nil }
+            return .webIdentity(roleARN: defaultRole)
+        }
+    }
+
+    /// The variables a container gets, in the order they are appended (upstream's first).
+    private enum EnvVariable: Int {
+        case stsRegionalEndpoints, defaultRegion, region, firstCredential, secondCredential, roleSessionName
+        case endpointURL, endpointMode
+    }
+
+    /// A set of `EnvVariable`s, without an allocation.
+    private struct EnvVariables {
+        var bits: UInt8 = 0
+        mutating func insert(_ variable: EnvVariable) { bits |= 1 << variable.rawValue }
+        var count: Int { bits.nonzeroBitCount }
+        /// The `index`-th member, in `EnvVariable` order.
+        func member(_ index: Int) -> EnvVariable {
+            var rest = bits
+            for _ in 0..<index { rest &= rest - 1 }
+            return EnvVariable(rawValue: rest.trailingZeroBitCount)!
+        }
+    }
+
+    private mutating func addIdentity(to container: PodContainer, list: StaticString, tokenFile: JSONFragment) {
+        guard let credentials = credentialVariables(for: container) else { return }
+        let modeKeys = credentials.names
         // A linear scan: env lists are short, and hashing every name costs more than comparing a few.
         let defined = container.envNames ?? []
         var hasFirst = false, hasSecond = false, regionDefined = false, stsDefined = false
@@ -177,45 +197,58 @@ struct PatchBuilder {
         // Upstream's early return: the container is left entirely alone, mount included.
         if modeKeysDefined && regionDefined && stsDefined { return }
 
-        var env: [(name: String, value: EnvValue)] = []
-        env.reserveCapacity(5)
-        if !stsDefined && identity.useRegionalSTS { env.append(("AWS_STS_REGIONAL_ENDPOINTS", .literal("regional"))) }
-        if !regionDefined, let region = features.region {
-            env.append(("AWS_DEFAULT_REGION", .literal(region.value)))
-            env.append(("AWS_REGION", .literal(region.value)))
+        // The few features read, not the whole set: copying it would retain every value it holds.
+        let region = identity.features.region?.value, endpoint = identity.features.endpointURL?.value
+        var env = EnvVariables()
+        if !stsDefined && identity.useRegionalSTS { env.insert(.stsRegionalEndpoints) }
+        if !regionDefined, region != nil {
+            env.insert(.defaultRegion)
+            env.insert(.region)
         }
         if !modeKeysDefined {
-            env.append((modeKeys.0, .literal(modeValues.0)))
-            env.append((modeKeys.1, .literal(modeValues.1)))
+            env.insert(.firstCredential)
+            env.insert(.secondCredential)
         }
         // After upstream's variables, so a pod using none of the additions gets exactly upstream's list.
-        if !sessionNameDefined, features.roleSessionName != nil, modeKeys.0 == "AWS_ROLE_ARN" {
-            env.append(("AWS_ROLE_SESSION_NAME", .podName))
-        }
-        if !endpointDefined, let endpoint = features.endpointURL { env.append(("AWS_ENDPOINT_URL", .literal(endpoint.value))) }
-        if !endpointModeDefined, features.ipv6CredentialsEndpoint {
-            env.append(("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", .literal("IPv6")))
-        }
+        if !sessionNameDefined, identity.features.roleSessionName != nil, case .webIdentity = credentials { env.insert(.roleSessionName) }
+        if !endpointDefined, endpoint != nil { env.insert(.endpointURL) }
+        if !endpointModeDefined, identity.features.ipv6CredentialsEndpoint { env.insert(.endpointMode) }
+        let (mutator, fragments) = (self.mutator, self.mutator.fragments)
         append(env.count, to: container.index, of: list, field: "env", exists: container.envNames != nil) { out, item in
-            out.raw(#"{"name":"#)
-            out.string(env[item].name)
-            switch env[item].value {
-            case .literal(let value):
-                out.raw(#","value":"#)
-                out.string(value)
-                out.raw("}")
-            case .podName:
-                out.raw(#","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}"#)
+            let variable = env.member(item)
+            switch variable {
+            case .stsRegionalEndpoints: out.raw(#"{"name":"AWS_STS_REGIONAL_ENDPOINTS","value":"regional"}"#)
+            case .defaultRegion, .region:
+                let (region, isDefault) = (region!, variable == .defaultRegion)
+                if let flagItems = fragments.flagRegionItems, region == mutator.settings.awsDefaultRegion {
+                    out.raw(isDefault ? flagItems.defaultRegion : flagItems.region)
+                } else {
+                    PatchFragments.writeEnvItem(isDefault ? "AWS_DEFAULT_REGION" : "AWS_REGION", region, into: &out)
+                }
+            case .firstCredential:
+                switch credentials {
+                case .containerCredentials: out.raw(fragments.credentialsURIItem)
+                case .webIdentity(let role): PatchFragments.writeEnvItem("AWS_ROLE_ARN", role, into: &out)
+                case .roleChain(let path): PatchFragments.writeEnvItem("AWS_CONFIG_FILE", path, into: &out)
+                }
+            case .secondCredential:
+                if case .roleChain = credentials { out.raw(fragments.chainProfileItem) } else { out.raw(tokenFile) }
+            case .roleSessionName:
+                out.raw(#"{"name":"AWS_ROLE_SESSION_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}"#)
+            case .endpointURL:
+                let endpoint = endpoint!
+                if let flagItem = fragments.flagEndpointItem, endpoint == mutator.settings.endpointURL {
+                    out.raw(flagItem)
+                } else {
+                    PatchFragments.writeEnvItem("AWS_ENDPOINT_URL", endpoint, into: &out)
+                }
+            case .endpointMode: out.raw(#"{"name":"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE","value":"IPv6"}"#)
             }
         }
         if container.mountNames?.contains(volumeName) != true {
-            let (name, path) = (volumeName, mountPath)
+            let mountItem = modeFragments.mountItem
             append(1, to: container.index, of: list, field: "volumeMounts", exists: container.mountNames != nil) { out, _ in
-                out.raw(#"{"name":"#)
-                out.string(name)
-                out.raw(#","readOnly":true,"mountPath":"#)
-                out.string(path)
-                out.raw("}")
+                out.raw(mountItem)
             }
         }
     }
@@ -226,11 +259,9 @@ struct PatchBuilder {
                                  item: (inout JSONByteWriter, Int) -> Void) {
         guard count > 0 else { return }
         func path(_ out: inout JSONByteWriter) {
-            out.raw("/spec/")
             out.raw(list)
-            out.raw("/")
             out.integer(index)
-            out.raw("/")
+            out.raw(byte: UInt8(ascii: "/"))
             out.raw(field)
         }
         if exists {

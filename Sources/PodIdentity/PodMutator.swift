@@ -7,6 +7,8 @@ public final class PodMutator: Sendable {
     public let settings: MutationSettings
     public let jitter: ExpirationJitter
     let tokenFiles: TokenFilePaths
+    /// The patch's pieces that depend only on the settings.
+    let fragments: PatchFragments
     /// The pod annotations read per request (`<prefix>/token-expiration`, ...), made once.
     let tokenExpirationAnnotation: String
     let skipContainersAnnotation: String
@@ -24,6 +26,7 @@ public final class PodMutator: Sendable {
         self.settings = settings
         self.jitter = jitter
         self.tokenFiles = TokenFilePaths(settings: settings)
+        fragments = PatchFragments(settings: settings, tokenFiles: tokenFiles)
         tokenExpirationAnnotation = settings.annotationPrefix + "/token-expiration"
         skipContainersAnnotation = settings.annotationPrefix + "/skip-containers"
         includeContainersAnnotation = settings.annotationPrefix + "/include-containers"
@@ -44,14 +47,15 @@ public final class PodMutator: Sendable {
         let key = serviceAccountKey(for: pod, namespace: requestNamespace)
         var resolver = IdentityResolver(mutator: self)
         var identity: ResolvedIdentity
-        switch resolver.resolve(key: key, record: record, snapshot: snapshot, podAnnotations: pod.annotations) {
+        let annotations = ServiceAccountAnnotations(record), podValues = PodAnnotationValues(pod.annotations, mutator: self)
+        switch resolver.resolve(key: key, record: record, annotations: annotations, snapshot: snapshot, pod: podValues) {
         case .failure(let none):
             return MutationDecision(mode: .none, reason: none.reason, patchDocument: JSONPatchDocument(), warnings: resolver.warnings,
                                     namespace: key.namespace, podName: pod.displayName, serviceAccount: key.name)
         case .success(let resolved):
             identity = resolved
         }
-        resolver.resolveFeatures(of: &identity, record: record, pod: pod)
+        resolver.resolveFeatures(of: &identity, annotations: annotations, podValues: podValues, pod: pod)
         var decision = MutationDecision(mode: .none, reason: identity.reason, patchDocument: JSONPatchDocument(), warnings: [],
                                         namespace: key.namespace, podName: pod.displayName, serviceAccount: key.name)
         var builder = PatchBuilder(mutator: self, identity: identity, pod: pod)

@@ -94,9 +94,9 @@ final class AdmissionEndpoint: HTTPHandler {
     /// One line per admission decision.
     private func log(_ request: AdmissionRequest, outcome: AdmissionOutcome, result: WebhookMetrics.AdmissionResult, lookedUp: Bool) {
         // Decisions are logged at info, denials at warning.
-        let (level, message) = outcome.decision == nil
-            ? (Logger.Level.warning, "admission denied: the object is not a decodable Pod")
-            : (Logger.Level.info, "admission decision")
+        let (level, message): (Logger.Level, StaticString) = outcome.decision == nil
+            ? (.warning, "admission denied: the object is not a decodable Pod")
+            : (.info, "admission decision")
         if let decisionLog {
             decisionLog.log(level: level, message: message) { Self.fields(request, outcome, result, lookedUp, into: &$0) }
             return
@@ -112,14 +112,14 @@ final class AdmissionEndpoint: HTTPHandler {
                                _ result: WebhookMetrics.AdmissionResult, _ lookedUp: Bool, into line: inout some LogFields) {
         // Fields projected from the one optional (an `if let` per field would copy the whole decision each time).
         let decision = outcome.decision
-        if request.dryRun { line.add("dryRun", "true") }
+        if request.dryRun { line.add("dryRun", literal: "true") }
         if decision == nil { line.add("error", outcome.error ?? "unknown") }
-        if lookedUp { line.add("lookup", "api") }
+        if lookedUp { line.add("lookup", literal: "api") }
         if let mode = decision?.mode { line.add("mode", metricMode(mode).rawValue) }
-        if let mutated = decision?.mutated { line.add("mutated", mutated ? "true" : "false") }
+        if let mutated = decision?.mutated { line.add("mutated", literal: mutated ? "true" : "false") }
         line.add("namespace", request.namespace)
         if let pod = decision?.podName { line.add("pod", pod) }
-        if let reason = decision?.reason { line.add("reason", reason.description) }
+        if let reason = decision?.reason { line.add("reason", reason: reason) }
         line.add("result", result.rawValue)
         if let role = decision?.roleARN { line.add("role", role) }
         if let serviceAccount = decision?.serviceAccount { line.add("serviceAccount", serviceAccount) }

@@ -1,6 +1,7 @@
 import Glibc
 import JSONCore
 import Logging
+import PodIdentity
 
 /// One log line as `StructuredLogHandler` writes it, straight to bytes: the fixed fields (time, level, logger,
 /// message) first, then the fields in the order given. The handler gives an event's metadata sorted by key;
@@ -15,24 +16,58 @@ public struct LogLine: LogFields {
     #endif
 
     /// `overrides`: in JSON, metadata named `time`, `level`, `logger` or `msg` takes that field's place (as a
-    /// later key would); the text format writes such metadata as ordinary fields.
-    init(format: LogFormat, level: Logger.Level, label: String, message: String, overrides: Logger.Metadata? = nil) {
+    /// later key would); the text format writes such metadata as ordinary fields. `message`: its UTF-8 bytes.
+    init(format: LogFormat, level: Logger.Level, label: LogLabel, message: UnsafeBufferPointer<UInt8>,
+         overrides: Logger.Metadata? = nil) {
         self.format = format
         switch format {
         case .json:
             out.raw("{\"time\":")
             if let time = overrides?["time"] { Self.json(time, into: &out) } else { Self.withTimestamp { out.string(utf8: $0) } }
-            fixed(",\"level\":", overrides?["level"], level.rawValue)
-            fixed(",\"logger\":", overrides?["logger"], label)
-            fixed(",\"msg\":", overrides?["msg"], message)
+            if let override = overrides?["level"] {
+                out.raw(",\"level\":")
+                Self.json(override, into: &out)
+            } else {
+                out.raw(Self.jsonLevelMember(level))
+            }
+            out.raw(",\"logger\":")
+            if let override = overrides?["logger"] { Self.json(override, into: &out) } else { out.raw(label.json) }
+            out.raw(",\"msg\":")
+            if let override = overrides?["msg"] { Self.json(override, into: &out) } else { out.string(utf8: message) }
         case .text:
             Self.withTimestamp { out.raw(bytes: $0) }
             out.raw(byte: UInt8(ascii: " "))
-            text(level.rawValue.uppercased())
+            out.raw(Self.textLevel(level))
             out.raw(byte: UInt8(ascii: " "))
-            text(label)
+            text(label.text)
             out.raw(": ")
-            text(message)
+            out.raw(bytes: message)
+        }
+    }
+
+    /// `,"level":"<level>"`: the level's name, written without formatting it per line.
+    private static func jsonLevelMember(_ level: Logger.Level) -> StaticString {
+        switch level {
+        case .trace: #","level":"trace""#
+        case .debug: #","level":"debug""#
+        case .info: #","level":"info""#
+        case .notice: #","level":"notice""#
+        case .warning: #","level":"warning""#
+        case .error: #","level":"error""#
+        case .critical: #","level":"critical""#
+        }
+    }
+
+    /// The level as the text format writes it (its name in capitals).
+    private static func textLevel(_ level: Logger.Level) -> StaticString {
+        switch level {
+        case .trace: "TRACE"
+        case .debug: "DEBUG"
+        case .info: "INFO"
+        case .notice: "NOTICE"
+        case .warning: "WARNING"
+        case .error: "ERROR"
+        case .critical: "CRITICAL"
         }
     }
 
@@ -42,6 +77,10 @@ public struct LogLine: LogFields {
 
     public mutating func add(_ key: StaticString, _ value: String) {
         checkOrder(key)
+        write(key, value)
+    }
+
+    private mutating func write(_ key: StaticString, _ value: String) {
         switch format {
         case .json:
             out.member(key)
@@ -57,6 +96,36 @@ public struct LogLine: LogFields {
     public mutating func add(_ key: StaticString, strings: [String]) {
         checkOrder(key)
         add(String(describing: key), .array(strings.map { .string($0) }))
+    }
+
+    /// A value known in the source (`true`, `api`): vouched to need no escape in either format.
+    public mutating func add(_ key: StaticString, literal: StaticString) {
+        checkOrder(key)
+        switch format {
+        case .json: jsonStringMember(key) { $0.raw(literal) }
+        case .text:
+            write(key, String(describing: literal))
+        }
+    }
+
+    /// The decision's reason, written piece by piece (only its values are escaped) in JSON.
+    public mutating func add(_ key: StaticString, reason: DecisionReason) {
+        checkOrder(key)
+        switch format {
+        case .json:
+            jsonStringMember(key) { out in
+                reason.forEachPiece { piece in
+                    switch piece {
+                    case .text(let text):  // the wording, from the source: no quote, backslash or control character
+                        assert(!String(describing: text).utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+                        out.raw(text)
+                    case .value(let value): out.stringContents(value)
+                    }
+                }
+            }
+        case .text:
+            write(key, reason.description)
+        }
     }
 
     /// A metadata entry (the handler's general path).
@@ -75,6 +144,14 @@ public struct LogLine: LogFields {
         }
     }
 
+    /// `,"key":"…"`, the contents written by `body` (already escaped for a JSON string).
+    private mutating func jsonStringMember(_ key: StaticString, _ body: (inout JSONByteWriter) -> Void) {
+        out.member(key)
+        out.raw(byte: UInt8(ascii: "\""))
+        body(&out)
+        out.raw(byte: UInt8(ascii: "\""))
+    }
+
     /// Ends the line (its newline included) and gives its bytes.
     consuming func finish<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         out.raw(format == .json ? "}\n" : "\n")
@@ -90,11 +167,6 @@ public struct LogLine: LogFields {
         assert(name > lastKey, "log fields out of key order: \(name) after \(lastKey)")
         lastKey = name
         #endif
-    }
-
-    private mutating func fixed(_ name: StaticString, _ override: Logger.MetadataValue?, _ value: String) {
-        out.raw(name)
-        if let override { Self.json(override, into: &out) } else { out.string(value) }
     }
 
     private mutating func text(_ string: String) {
@@ -134,31 +206,61 @@ public struct LogLine: LogFields {
     static func withTimestamp<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var parts = tm()
-        var seconds = now.tv_sec
-        gmtime_r(&seconds, &parts)
+        return withTimestamp(seconds: Int64(now.tv_sec), milliseconds: Int(now.tv_nsec / 1_000_000), body)
+    }
+
+    static func withTimestamp<Result>(seconds: Int64, milliseconds: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        let time = CivilTime(unixSeconds: seconds)
         var text: (UInt64, UInt64, UInt64) = (0, 0, 0)  // the 24 bytes
         return withUnsafeMutableBytes(of: &text) { raw in
             let out = raw.bindMemory(to: UInt8.self)
             var at = 0
-            func digits(_ value: Int32, _ width: Int, then separator: UInt8) {
+            func digits(_ value: Int, _ width: Int, then separator: UInt8) {
                 var rest = value
                 for place in stride(from: width - 1, through: 0, by: -1) {
-                    out[at + place] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    out[at + place] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
                     rest /= 10
                 }
                 out[at + width] = separator
                 at += width + 1
             }
-            digits(parts.tm_year + 1900, 4, then: UInt8(ascii: "-"))
-            digits(parts.tm_mon + 1, 2, then: UInt8(ascii: "-"))
-            digits(parts.tm_mday, 2, then: UInt8(ascii: "T"))
-            digits(parts.tm_hour, 2, then: UInt8(ascii: ":"))
-            digits(parts.tm_min, 2, then: UInt8(ascii: ":"))
-            digits(parts.tm_sec, 2, then: UInt8(ascii: "."))
-            digits(Int32(now.tv_nsec / 1_000_000), 3, then: UInt8(ascii: "Z"))
+            digits(time.year, 4, then: UInt8(ascii: "-"))
+            digits(time.month, 2, then: UInt8(ascii: "-"))
+            digits(time.day, 2, then: UInt8(ascii: "T"))
+            digits(time.hour, 2, then: UInt8(ascii: ":"))
+            digits(time.minute, 2, then: UInt8(ascii: ":"))
+            digits(time.second, 2, then: UInt8(ascii: "."))
+            digits(milliseconds, 3, then: UInt8(ascii: "Z"))
             return body(UnsafeBufferPointer(start: out.baseAddress, count: at))
         }
+    }
+}
+
+/// A Unix time as a UTC calendar date and time of day, by arithmetic (Howard Hinnant's `civil_from_days`):
+/// `gmtime_r` costs more than the rest of a log line.
+struct CivilTime: Equatable {
+    var year, month, day, hour, minute, second: Int
+
+    init(unixSeconds: Int64) {
+        let seconds = Int(unixSeconds)
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        hour = secondOfDay / 3600
+        minute = secondOfDay / 60 % 60
+        second = secondOfDay % 60
+        let shifted = days + 719_468  // days since 0000-03-01
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
     }
 }
 
@@ -167,6 +269,8 @@ public struct LogLine: LogFields {
 public protocol LogFields {
     mutating func add(_ key: StaticString, _ value: String)
     mutating func add(_ key: StaticString, strings: [String])
+    mutating func add(_ key: StaticString, literal: StaticString)
+    mutating func add(_ key: StaticString, reason: DecisionReason)
 }
 
 extension Dictionary: LogFields where Key == String, Value == Logger.MetadataValue {
@@ -176,5 +280,24 @@ extension Dictionary: LogFields where Key == String, Value == Logger.MetadataVal
 
     public mutating func add(_ key: StaticString, strings: [String]) {
         self[String(describing: key)] = .array(strings.map { .string($0) })
+    }
+
+    public mutating func add(_ key: StaticString, literal: StaticString) {
+        self[String(describing: key)] = .string(String(describing: literal))
+    }
+
+    public mutating func add(_ key: StaticString, reason: DecisionReason) {
+        self[String(describing: key)] = .string(reason.description)
+    }
+}
+
+/// A logger's label as both formats write it, made once per handler.
+public struct LogLabel: Sendable {
+    let text: String
+    let json: JSONFragment
+
+    init(_ label: String) {
+        text = label
+        json = JSONFragment(string: label)
     }
 }

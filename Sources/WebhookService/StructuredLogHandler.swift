@@ -14,12 +14,12 @@ public struct StructuredLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
-    private let label: String
+    private let label: LogLabel
     private let format: LogFormat
     private let writer: LogWriter
 
     public init(label: String, format: LogFormat, level: Logger.Level, writer: LogWriter) {
-        self.label = label
+        self.label = LogLabel(label)
         self.format = format
         self.logLevel = level
         self.writer = writer
@@ -40,8 +40,10 @@ public struct StructuredLogHandler: LogHandler {
             if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         }
         let json = format == .json
-        var line = LogLine(format: format, level: event.level, label: label, message: event.message.description,
-                           overrides: json && !merged.isEmpty ? merged : nil)
+        var message = event.message.description
+        var line = message.withUTF8 { message in
+            LogLine(format: format, level: event.level, label: label, message: message, overrides: json && !merged.isEmpty ? merged : nil)
+        }
         // Pairs sorted by key: no second hash lookup per key.
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) where !(json && LogLine.isFixedInJSON(key)) {
             line.add(key, value)
@@ -55,9 +57,10 @@ public struct StructuredLogHandler: LogHandler {
 
     /// A line whose fields the caller gives in key order (as `log(event:)` sorts them), with no metadata table
     /// between: the admission decision's line, once per request. Nothing is built when `level` is off.
-    public func log(level: Logger.Level, message: String, fields: (inout LogLine) -> Void) {
+    public func log(level: Logger.Level, message: StaticString, fields: (inout LogLine) -> Void) {
         guard logLevel <= level else { return }
-        var line = LogLine(format: format, level: level, label: label, message: message)
+        var line = LogLine(format: format, level: level, label: label,
+                           message: UnsafeBufferPointer(start: message.utf8Start, count: message.utf8CodeUnitCount))
         fields(&line)
         line.finish { writer.append($0) }
     }

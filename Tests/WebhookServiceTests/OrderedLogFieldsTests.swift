@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Logging
+import PodIdentity
 import Testing
 @testable import WebhookService
 
@@ -11,9 +12,11 @@ struct OrderedLogFieldsTests {
     private static let warnings = ["container app: token expiration 100 raised to 600", "second \"quoted\""]
 
     private static func fields(into line: inout some LogFields) {
+        line.add("lookup", literal: "api")
         line.add("mode", "sts_web_identity")
         line.add("namespace", "team a")
-        line.add("reason", "role from annotation eks.amazonaws.com/role-arn of service account team-a/reader")
+        // Written piece by piece into a line, as one string into metadata; a value that needs escaping.
+        line.add("reason", reason: .alreadyComplete(.roleAnnotation(prefix: "eks.amazonaws.com", ServiceAccountKey(namespace: "team-a", name: "re\"ader"))))
         line.add("serviceAccount", "reader")
         line.add("uid", "")
         line.add("warnings", strings: warnings)
