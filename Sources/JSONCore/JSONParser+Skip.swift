@@ -167,7 +167,7 @@ private struct ValidValueSkipper {
     /// Past the rest of a string (from any byte after its opening quote) when it is valid.
     @inline(never) private mutating func skipStringContent() -> Bool {
         while true {
-            index = ByteScan.firstSpecialByte(in: bytes, from: index, stopAtNonASCII: true)
+            index = ByteScan.firstSpecialByteWide(base: base, count: bytes.count, from: index, stopAtNonASCII: true)
             guard !atEnd else { return false }
             switch at(index) {
             case UInt8(ascii: "\""):
@@ -241,7 +241,7 @@ private struct ValidValueSkipper {
             switch at(index) {
             case UInt8(ascii: "\""):
                 // Most strings are plain ASCII: one scan to the closing quote, inline.
-                index = ByteScan.firstSpecialByte(base: base, count: bytes.count, from: index + 1, stopAtNonASCII: true)
+                index = ByteScan.firstSpecialByteWide(base: base, count: bytes.count, from: index + 1, stopAtNonASCII: true)
                 if !atEnd, at(index) == UInt8(ascii: "\"") {
                     index += 1
                 } else {
