@@ -164,32 +164,34 @@ private struct ValidValueSkipper {
         }
     }
 
-    /// Past the rest of a string (from any byte after its opening quote) when it is valid.
-    @inline(never) private mutating func skipStringContent() -> Bool {
+    /// The index past the rest of a string (from `start`, any byte after its opening quote) when it is valid,
+    /// nil otherwise. Non-mutating, the index passed and returned in registers: a `mutating` call would keep
+    /// the skipper in memory, and every token of `skipValue` would load and store its index.
+    @inline(never) private func endOfStringContent(from start: Int) -> Int? {
+        var index = start
         while true {
-            index = ByteScan.firstSpecialByte(in: bytes, from: index, stopAtNonASCII: true)
-            guard !atEnd else { return false }
+            index = ByteScan.firstSpecialByteWide(base: base, count: bytes.count, from: index, stopAtNonASCII: true)
+            guard index < bytes.count else { return nil }
             switch at(index) {
             case UInt8(ascii: "\""):
-                index += 1
-                return true
+                return index + 1
             case UInt8(ascii: "\\"):
-                guard index + 1 < bytes.count else { return false }
+                guard index + 1 < bytes.count else { return nil }
                 switch at(index + 1) {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
                      UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     index += 2
                 case UInt8(ascii: "u"):
-                    guard index + 6 <= bytes.count else { return false }
-                    for offset in 2..<6 where !at(index + offset).isHexDigit { return false }
+                    guard index + 6 <= bytes.count else { return nil }
+                    for offset in 2..<6 where !at(index + offset).isHexDigit { return nil }
                     index += 6
                 default:
-                    return false
+                    return nil
                 }
             case ..<0x20:
-                return false
+                return nil
             default:
-                guard let length = UTF8Validation.sequenceLength(bytes, at: index) else { return false }
+                guard let length = UTF8Validation.sequenceLength(bytes, at: index) else { return nil }
                 index += length
             }
         }
@@ -241,11 +243,12 @@ private struct ValidValueSkipper {
             switch at(index) {
             case UInt8(ascii: "\""):
                 // Most strings are plain ASCII: one scan to the closing quote, inline.
-                index = ByteScan.firstSpecialByte(base: base, count: bytes.count, from: index + 1, stopAtNonASCII: true)
+                index = ByteScan.firstSpecialByteWide(base: base, count: bytes.count, from: index + 1, stopAtNonASCII: true)
                 if !atEnd, at(index) == UInt8(ascii: "\"") {
                     index += 1
                 } else {
-                    guard skipStringContent() else { return false }
+                    guard let end = endOfStringContent(from: index) else { return false }
+                    index = end
                 }
                 if atKey {
                     if atEnd || at(index) != UInt8(ascii: ":") { skipWhitespace() }

@@ -37,7 +37,7 @@ struct JSONParser {
     @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     @usableFromInline var position = 0
-    var depth = 0
+    @usableFromInline var depth = 0
 
     init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = buffer

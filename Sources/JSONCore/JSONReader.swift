@@ -116,6 +116,7 @@ public struct JSONReader {
                 key = next
                 continue
             }
+            if compactObjectEnd(afterValueFrom: start) { return }
             guard let next = try nextMemberKey(afterValueFrom: start) else { return }
             key = next
         }
@@ -134,6 +135,18 @@ public struct JSONReader {
         parser.position = end + 2
         parser.skipWhitespace()
         return Key(bytes: UnsafeBufferPointer(rebasing: bytes[(comma + 2)..<end]))
+    }
+
+    /// After a member's value (which started at `start`), the object's closing brace right after it: consumed
+    /// (the object's depth left, as `continueContainer` does) and true; false with nothing consumed otherwise.
+    /// Every object read ends here: inline, not through `nextMemberKey`'s call.
+    @inlinable @inline(__always)
+    mutating func compactObjectEnd(afterValueFrom start: Int) -> Bool {
+        let brace = parser.position
+        guard brace != start, brace < parser.bytes.count, parser.bytes[brace] == UInt8(ascii: "}") else { return false }
+        parser.position = brace + 1
+        parser.depth -= 1
+        return true
     }
 
     /// At an object: its first member's key, the reader at its value; nil for `{}` (consumed).

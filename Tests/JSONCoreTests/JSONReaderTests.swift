@@ -189,6 +189,27 @@ struct JSONReaderTests {
         #expect(read == keys)
     }
 
+    /// Objects the reader reads end inline at a `}` right after a value, through `nextMemberKey` otherwise: both
+    /// must leave the object's depth, or 200 read objects would make a later 120-level skipped value too deep.
+    @Test(arguments: [#"{"name":"x"}"#, #"{"name":"x" }"#, #"{"name":"x","o":{}}"#, #"{"name":"x","o":[1] }"#])
+    func readObjectsLeaveTheirDepth(_ element: String) throws {
+        let list = Array(repeating: element, count: 200).joined(separator: ",")
+        let deep = String(repeating: "[", count: 120) + String(repeating: "]", count: 120)
+        let result = try Self.readKept(#"{"list": ["# + list + #"], "dropped": "# + deep + #", "kept": 7}"#)
+        #expect(result.kept == 7)
+        #expect(result.names == Array(repeating: "x", count: 200))
+    }
+
+    /// A member whose value the callback did not consume is a bug in the caller, also before a `}`.
+    @Test(arguments: [#"{"a":1}"#, #"{"a":1 }"#, #"{"a":1,"b":2}"#])
+    func unconsumedValuesAreReported(_ document: String) {
+        let error = #expect(throws: JSONParseError.self) {
+            try JSON.read(Array(document.utf8)) { reader in try reader.readObject { _, _ in } }
+        }
+        #expect(error?.reason == "internal error: a member's value was not consumed")
+        #expect(error?.offset == 5)
+    }
+
     @Test(arguments: [
         (#"{"a":1,"b""#, #"expected ':' after object key "b""#, 10), (#"{"a":1,"b"#, "unterminated string", 7),
         (#"{"a":1,"b":"#, "unexpected end of input, expected a value", 11), (#"{"a":1,}"#, "expected a string key in object", 7),
