@@ -278,7 +278,8 @@ extension PodDocument {
     private static func stringMap(_ reader: inout JSONReader, _ field: String, wanted: (JSONReader.Key) -> Bool,
                                   take: (String, String) -> Void) throws -> Bool {
         guard try enterObject(&reader, field) else { return false }
-        var wantedKeys: [String] = []  // few (most maps have none): a list beats a set
+        // The wanted keys seen: few (most maps have one or none), so no set, and no list allocated for the first.
+        var firstWantedKey: String?, laterWantedKeys: [String] = []
         try reader.readObject { reader, key in
             let kind = try reader.kind()
             guard kind == .string || kind == .null else {
@@ -286,8 +287,12 @@ extension PodDocument {
             }
             guard wanted(key) else { return try reader.skipValue() }
             let name = key.string
-            guard !wantedKeys.contains(name) else { throw PodDecodingError(field: field, reason: "duplicate member \"\(name)\"") }
-            wantedKeys.append(name)
+            if firstWantedKey == nil {
+                firstWantedKey = name
+            } else {
+                guard name != firstWantedKey, !laterWantedKeys.contains(name) else { throw duplicate(key, in: field) }
+                laterWantedKeys.append(name)
+            }
             if kind == .string { take(name, try reader.readString()) } else { try reader.skipValue() }
         }
         return true
