@@ -7,7 +7,7 @@
 //   Admission, HTTPServer, ServiceAccountSources <- WebhookService (wiring) <- webhook (CLI, with IRSAToolkit)
 //   JSONCore <- TrustPolicyRules (pure policy merges: trust policies, the issuer bucket's policy) <- IRSAToolkit, webhook
 //   JSONCore, TrustPolicyRules <- TrustReconciliation (pure trust-controller logic)
-//   UTCCalendar (pure UTC calendar arithmetic) <- AWSCore, WebhookService
+//   UTCCalendar (pure UTC calendar arithmetic) <- AWSCore, WebhookService, TrustController
 //   COpenSSL <- AWSCore (SigV4, endpoints, XML/INI readers, credential-source choice; no I/O)
 //   AWSCore, HTTPClient <- AWSClient (signed calls, retries, credential chain) <- webhook (setup commands)
 //   KubernetesClient <- webhook (setup --annotate: ServiceAccount merge PATCH)
@@ -45,7 +45,7 @@ let package = Package(
 
         // Pure logic: no I/O.
         .target(name: "JSONCore", swiftSettings: swiftSettings),
-        // Unix time to UTC calendar date and back, by arithmetic: the log line's timestamp, SigV4's timestamps.
+        // Unix time to UTC calendar date and back, by arithmetic: the log line's timestamp, SigV4's timestamps, MicroTime.
         .target(name: "UTCCalendar", swiftSettings: swiftSettings),
         .target(name: "PodIdentity", dependencies: ["JSONCore", "Locking"], swiftSettings: swiftSettings),
         .target(name: "Admission", dependencies: ["JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
@@ -97,7 +97,7 @@ let package = Package(
             name: "TrustController",
             dependencies: [
                 "TrustReconciliation", "AWSClient", "AWSCore", "KubernetesClient", "HTTPServer", "WebhookService",
-                "JSONCore", "Locking",
+                "JSONCore", "Locking", "UTCCalendar",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,4 +1,5 @@
 import AWSCore
+import UTCCalendar
 
 /// Kubernetes' `MicroTime` (`2026-12-02T00:15:10.123456Z`), as Leases' `acquireTime`/`renewTime` and Events'
 /// `eventTime` hold it.
@@ -7,14 +8,18 @@ enum KubernetesTime {
         // To the nearest microsecond (a Double's fraction is rarely exact).
         let total = Int64((unixTime * 1e6).rounded())
         let seconds = total >= 0 ? total / 1_000_000 : (total - 999_999) / 1_000_000
-        let micros = total - seconds * 1_000_000
-        let basic = Array(AWSTimestamp(secondsSinceEpoch: seconds).basicFormat)  // 20261202T001510Z
-        let fraction = String(micros)
-        return String(basic[0..<4]) + "-" + String(basic[4..<6]) + "-" + String(basic[6..<8]) + "T"
-            + String(basic[9..<11]) + ":" + String(basic[11..<13]) + ":" + String(basic[13..<15]) + "."
-            + String(repeating: "0", count: 6 - fraction.count) + fraction + "Z"
+        let micros = Int(total - seconds * 1_000_000)
+        let time = CivilTime(unixSeconds: seconds)
+        return padded(time.year, 4) + "-" + padded(time.month, 2) + "-" + padded(time.day, 2) + "T"
+            + padded(time.hour, 2) + ":" + padded(time.minute, 2) + ":" + padded(time.second, 2) + "."
+            + padded(micros, 6) + "Z"
     }
 
     /// Whole seconds since the epoch of a MicroTime or Time; nil when it is neither.
     static func unixSeconds(_ text: String) -> Int64? { AWSTimestamp(iso8601: text)?.secondsSinceEpoch }
+
+    private static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
 }
