@@ -7,6 +7,7 @@
 //   Admission, HTTPServer, ServiceAccountSources <- WebhookService (wiring) <- webhook (CLI, with IRSAToolkit)
 //   JSONCore <- TrustPolicyRules (pure policy merges: trust policies, the issuer bucket's policy) <- IRSAToolkit, webhook
 //   JSONCore, TrustPolicyRules <- TrustReconciliation (pure trust-controller logic)
+//   UTCCalendar (pure UTC calendar arithmetic) <- AWSCore, WebhookService
 //   COpenSSL <- AWSCore (SigV4, endpoints, XML/INI readers, credential-source choice; no I/O)
 //   AWSCore, HTTPClient <- AWSClient (signed calls, retries, credential chain) <- webhook (setup commands)
 //   KubernetesClient <- webhook (setup --annotate: ServiceAccount merge PATCH)
@@ -44,6 +45,8 @@ let package = Package(
 
         // Pure logic: no I/O.
         .target(name: "JSONCore", swiftSettings: swiftSettings),
+        // Unix time to UTC calendar date and back, by arithmetic: the log line's timestamp, SigV4's timestamps.
+        .target(name: "UTCCalendar", swiftSettings: swiftSettings),
         .target(name: "PodIdentity", dependencies: ["JSONCore", "Locking"], swiftSettings: swiftSettings),
         .target(name: "Admission", dependencies: ["JSONCore", "PodIdentity"], swiftSettings: swiftSettings),
         // The policy documents the project writes into, keeping every statement it did not write: the trust-policy
@@ -51,7 +54,7 @@ let package = Package(
         // controller), and the issuer bucket's policy (`webhook setup issuer`).
         .target(name: "TrustPolicyRules", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
         // AWS without I/O: SigV4 (hashes from libcrypto), endpoints, XML and INI readers, credential-source choice, retry rules.
-        .target(name: "AWSCore", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "AWSCore", dependencies: ["COpenSSL", "UTCCalendar"], swiftSettings: swiftSettings),
         // AWS calls over the one outbound HTTP client: signing, retries, errors, the credential chain, IAM/STS/S3.
         .target(name: "AWSClient", dependencies: ["AWSCore", "HTTPClient", "JSONCore", "FileSystem", "Locking"],
                 swiftSettings: swiftSettings),
@@ -106,7 +109,7 @@ let package = Package(
             name: "WebhookService",
             dependencies: [
                 "JSONCore", "PodIdentity", "Admission", "TLSSupport", "HTTPServer",
-                "ServiceAccountSources", "KubernetesClient", "Locking", "CWebhookShims",
+                "ServiceAccountSources", "KubernetesClient", "Locking", "CWebhookShims", "UTCCalendar",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -147,6 +150,7 @@ let package = Package(
         .testTarget(name: "IRSAToolkitTests", dependencies: ["IRSAToolkit", "JSONCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustPolicyRulesTests", dependencies: ["TrustPolicyRules", "JSONCore"], resources: [.copy("Cases"), .copy("BucketPolicyCases")],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "UTCCalendarTests", dependencies: ["UTCCalendar"], swiftSettings: swiftSettings),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Answers")], swiftSettings: swiftSettings),
         .testTarget(name: "TrustReconciliationTests", dependencies: ["TrustReconciliation", "JSONCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustControllerTests", dependencies: ["TrustController", "TrustReconciliation", "JSONCore"],

@@ -88,6 +88,20 @@ def test_object_that_is_not_a_pod_is_denied_with_status_400(webhook):
     assert "containers" in response["status"]["message"]
 
 
+def test_pod_with_a_duplicate_spec_is_denied_naming_it(webhook):
+    original = json.dumps(review())
+    pod = json.dumps(review()["request"]["object"])
+    # json.dumps cannot write a key twice: a second "spec" is spliced into the pod's text.
+    body = original.replace(pod, pod[:-1] + ', "spec": {"containers": []}}')
+    assert body != original
+    r = post(webhook, body.encode())
+    assert r.status_code == 200
+    response = r.json()["response"]
+    assert response["allowed"] is False
+    assert response["status"]["code"] == 400
+    assert response["status"]["message"] == 'pod: duplicate member "spec"'
+
+
 def test_other_content_type_is_415(webhook):
     r = post(webhook, review(), content_type="text/plain")
     assert r.status_code == 415

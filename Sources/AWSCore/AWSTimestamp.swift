@@ -1,3 +1,5 @@
+import UTCCalendar
+
 /// A UTC instant in the two forms SigV4 uses: `20150830T123600Z` and the date `20150830`.
 public struct AWSTimestamp: Sendable, Equatable {
     public let secondsSinceEpoch: Int64
@@ -5,10 +7,9 @@ public struct AWSTimestamp: Sendable, Equatable {
     public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
 
     public var basicFormat: String {
-        let (year, month, day) = Self.civilDate(daysSinceEpoch: floorDivide(secondsSinceEpoch, 86_400))
-        let secondOfDay = secondsSinceEpoch - floorDivide(secondsSinceEpoch, 86_400) * 86_400
-        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2) + pad(secondOfDay / 60 % 60, 2)
-            + pad(secondOfDay % 60, 2) + "Z"
+        let time = CivilTime(unixSeconds: secondsSinceEpoch)
+        return pad(time.year, 4) + pad(time.month, 2) + pad(time.day, 2) + "T" + pad(time.hour, 2) + pad(time.minute, 2)
+            + pad(time.second, 2) + "Z"
     }
 
     public var date: String { String(basicFormat.prefix(8)) }
@@ -19,11 +20,11 @@ public struct AWSTimestamp: Sendable, Equatable {
         guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
               bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
               bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes.last == UInt8(ascii: "Z") else { return nil }
-        func number(_ range: Range<Int>) -> Int64? {
-            var value: Int64 = 0
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
             for byte in bytes[range] {
                 guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
             }
             return value
         }
@@ -35,35 +36,11 @@ public struct AWSTimestamp: Sendable, Equatable {
             guard rest.first == UInt8(ascii: "."), rest.count > 1,
                   rest.dropFirst().allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
         }
-        secondsSinceEpoch = Self.daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
-    }
-
-    // Howard Hinnant's civil-date algorithms (proleptic Gregorian calendar).
-    static func civilDate(daysSinceEpoch days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = floorDivide(z, 146_097)
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = floorDivide(y, 400)
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        secondsSinceEpoch = CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second).unixSeconds
     }
 }
 
-private func floorDivide(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
-
-private func pad(_ value: Int64, _ width: Int) -> String {
+private func pad(_ value: Int, _ width: Int) -> String {
     let text = String(value)
     return String(repeating: "0", count: max(0, width - text.count)) + text
 }

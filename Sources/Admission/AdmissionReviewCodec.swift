@@ -84,6 +84,7 @@ public enum AdmissionReviewCodec {
 
 /// What a review holds, as read; checked in a fixed order once the whole body is known to be valid JSON,
 /// so a syntax error anywhere wins over a semantic one and messages do not depend on member order.
+/// A member read here given twice in one object is refused (the Pod's own members: `PodDocument`).
 struct ReviewFields {
     /// A member's state: absent, null, a string, or another type (its name).
     enum Field: Equatable {
@@ -96,6 +97,8 @@ struct ReviewFields {
     var uid = Field.absent, namespace = Field.absent, operation = Field.absent
     var dryRun: Result<Bool, AdmissionBodyError> = .success(false)
     var pod: Result<PodDocument, PodDecodingError> = .failure(PodDecodingError(field: "request.object", reason: "missing"))
+    /// The first member read twice in one object, as the error that answers it.
+    var duplicate: AdmissionBodyError?
 
     mutating func read(_ reader: inout JSONReader) throws {
         let rootKind = try reader.kind()
@@ -104,11 +107,20 @@ struct ReviewFields {
             return try reader.skipValue()
         }
         rootType = "object"
+        var members = JSONMemberSet()
         try reader.readObject { reader, key in
-            if key == "kind" { kind = try Self.field(&reader) }
-            else if key == "apiVersion" { apiVersion = try Self.field(&reader) }
-            else if key == "request" { try readRequest(&reader) }
-            else { try reader.skipValue() }
+            if key == "kind" {
+                noteRead(&members, 0, key, in: "AdmissionReview")
+                kind = try Self.field(&reader)
+            } else if key == "apiVersion" {
+                noteRead(&members, 1, key, in: "AdmissionReview")
+                apiVersion = try Self.field(&reader)
+            } else if key == "request" {
+                noteRead(&members, 2, key, in: "AdmissionReview")
+                try readRequest(&reader)
+            } else {
+                try reader.skipValue()
+            }
         }
     }
 
@@ -116,14 +128,40 @@ struct ReviewFields {
         let requestKind = try reader.kind()
         requestType = requestKind.typeName
         guard requestKind == .object else { return try reader.skipValue() }
+        var members = JSONMemberSet()
         try reader.readObject { reader, key in
-            if key == "uid" { uid = try Self.field(&reader) }
-            else if key == "namespace" { namespace = try Self.field(&reader) }
-            else if key == "operation" { operation = try Self.field(&reader) }
-            else if key == "dryRun" { try readDryRun(&reader) }
-            else if key == "object" { try readObject(&reader) }
-            else { try reader.skipValue() }
+            if key == "uid" {
+                noteRead(&members, 0, key, in: "AdmissionReview request")
+                uid = try Self.field(&reader)
+            } else if key == "namespace" {
+                noteRead(&members, 1, key, in: "AdmissionReview request")
+                namespace = try Self.field(&reader)
+            } else if key == "operation" {
+                noteRead(&members, 2, key, in: "AdmissionReview request")
+                operation = try Self.field(&reader)
+            } else if key == "dryRun" {
+                noteRead(&members, 3, key, in: "AdmissionReview request")
+                try readDryRun(&reader)
+            } else if key == "object" {
+                noteRead(&members, 4, key, in: "AdmissionReview request")
+                try readObject(&reader)
+            } else {
+                try reader.skipValue()
+            }
         }
+    }
+
+    /// Records that `object` gave `key`, its member number `number`; the first one given twice is kept as the
+    /// error (the rest of the body is still read, so invalid JSON anywhere still wins).
+    @inline(__always)
+    private mutating func noteRead(_ members: inout JSONMemberSet, _ number: Int, _ key: JSONReader.Key, in object: StaticString) {
+        if !members.insert(number) { noteDuplicate(key, in: object) }
+    }
+
+    /// Out of line: the member loops stay small enough to inline what they call.
+    @inline(never)
+    private mutating func noteDuplicate(_ key: JSONReader.Key, in object: StaticString) {
+        if duplicate == nil { duplicate = AdmissionBodyError(reason: "\(object): duplicate member \"\(key.string)\"") }
     }
 
     private mutating func readDryRun(_ reader: inout JSONReader) throws {
@@ -167,6 +205,7 @@ struct ReviewFields {
         guard rootType == "object" else {
             throw AdmissionBodyError(reason: "request body is not an AdmissionReview: expected a JSON object, got \(rootType ?? "nothing")")
         }
+        if let duplicate { throw duplicate }
         let kind = try Self.string(kind, "kind")
         if let kind, kind != "AdmissionReview" {
             throw AdmissionBodyError(reason: "request body is not an AdmissionReview: kind is \"\(kind)\"")

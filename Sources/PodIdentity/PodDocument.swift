@@ -66,7 +66,8 @@ extension PodDocument {
     }
 
     /// Reads the Pod at the reader's position: the fields the mutation needs are checked and kept,
-    /// everything else is skipped (still validated as JSON). Throws `PodDecodingError` naming the
+    /// everything else is skipped (still validated as JSON). A member it reads given twice in one object is
+    /// refused (as Kubernetes' strict decoding does), never merged or picked. Throws `PodDecodingError` naming the
     /// field, or `JSONParseError` for invalid JSON.
     public init(reading reader: inout JSONReader) throws {
         guard try Self.enterObject(&reader, "") else { throw PodDecodingError(field: "", reason: "expected an object, got null") }
@@ -75,51 +76,73 @@ extension PodDocument {
         var hasMetadata = false, hasSpec = false
         var nodeSelectorOS: String?, nodeSelectorBetaOS: String?, osName: String?
         var volumeNames: [String]?, containers: [PodContainer] = [], initContainers: [PodContainer] = []
+        var podMembers = JSONMemberSet()
         try reader.readObject { reader, key in
             if key == "metadata" {
+                try Self.readOnce(&podMembers, 0, key, in: "")
                 hasMetadata = try Self.enterObject(&reader, "metadata")
                 guard hasMetadata else { return }
+                var members = JSONMemberSet()
                 try reader.readObject { reader, key in
-                    if key == "name" { name = try Self.optionalString(&reader, "metadata.name") ?? "" }
-                    else if key == "generateName" { generateName = try Self.optionalString(&reader, "metadata.generateName") ?? "" }
-                    else if key == "namespace" { namespace = try Self.optionalString(&reader, "metadata.namespace") ?? "" }
-                    else if key == "annotations" {
-                        annotations = [:]
+                    if key == "name" {
+                        try Self.readOnce(&members, 0, key, in: "metadata")
+                        name = try Self.optionalString(&reader, "metadata.name") ?? ""
+                    } else if key == "generateName" {
+                        try Self.readOnce(&members, 1, key, in: "metadata")
+                        generateName = try Self.optionalString(&reader, "metadata.generateName") ?? ""
+                    } else if key == "namespace" {
+                        try Self.readOnce(&members, 2, key, in: "metadata")
+                        namespace = try Self.optionalString(&reader, "metadata.namespace") ?? ""
+                    } else if key == "annotations" {
+                        try Self.readOnce(&members, 3, key, in: "metadata")
                         hasAnnotations = try Self.stringMap(&reader, "metadata.annotations", wanted: Self.isReadAnnotation) { key, value in
                             annotations[key] = value
                         }
                     } else if key == "labels" {
-                        podIdentityLabel = nil
+                        try Self.readOnce(&members, 4, key, in: "metadata")
                         hasLabels = try Self.stringMap(&reader, "metadata.labels") { key in
                             key == "eks.amazonaws.com/pod-identity"
                         } take: { _, value in podIdentityLabel = value }
+                    } else {
+                        try reader.skipValue()
                     }
-                    else { try reader.skipValue() }
                 }
             } else if key == "spec" {
+                try Self.readOnce(&podMembers, 1, key, in: "")
                 hasSpec = try Self.enterObject(&reader, "spec")
                 guard hasSpec else { return }
+                var members = JSONMemberSet()
                 try reader.readObject { reader, key in
                     if key == "serviceAccountName" {
+                        try Self.readOnce(&members, 0, key, in: "spec")
                         serviceAccount = try Self.optionalString(&reader, "spec.serviceAccountName") ?? ""
                     } else if key == "nodeSelector" {
-                        (nodeSelectorOS, nodeSelectorBetaOS) = (nil, nil)
+                        try Self.readOnce(&members, 1, key, in: "spec")
                         try Self.stringMap(&reader, "spec.nodeSelector") { key in
                             key == "kubernetes.io/os" || key == "beta.kubernetes.io/os"
                         } take: { key, value in
                             if key == "kubernetes.io/os" { nodeSelectorOS = value } else { nodeSelectorBetaOS = value }
                         }
                     } else if key == "os" {
-                        osName = nil
+                        try Self.readOnce(&members, 2, key, in: "spec")
                         guard try Self.enterObject(&reader, "spec.os") else { return }
+                        var osMembers = JSONMemberSet()
                         try reader.readObject { reader, key in
-                            if key == "name" { osName = try Self.optionalString(&reader, "spec.os.name") } else { try reader.skipValue() }
+                            if key == "name" {
+                                try Self.readOnce(&osMembers, 0, key, in: "spec.os")
+                                osName = try Self.optionalString(&reader, "spec.os.name")
+                            } else {
+                                try reader.skipValue()
+                            }
                         }
                     } else if key == "volumes" {
+                        try Self.readOnce(&members, 3, key, in: "spec")
                         volumeNames = try Self.namedList(&reader, "spec.volumes")
                     } else if key == "containers" {
+                        try Self.readOnce(&members, 4, key, in: "spec")
                         containers = try Self.containers(&reader, "spec.containers")
                     } else if key == "initContainers" {
+                        try Self.readOnce(&members, 5, key, in: "spec")
                         initContainers = try Self.containers(&reader, "spec.initContainers")
                     } else {
                         try reader.skipValue()
@@ -160,11 +183,20 @@ extension PodDocument {
                 throw PodDecodingError(field: "\(field)[\(index)]", reason: "expected an object, got \(try reader.kind().typeName)")
             }
             var name = "", envNames: [String]?, mountNames: [String]?
+            var members = JSONMemberSet()
             try reader.readObject { reader, key in
-                if key == "name" { name = try optionalString(&reader, "\(field)[\(index)].name") ?? "" }
-                else if key == "env" { envNames = try namedList(&reader, "\(field)[\(index)].env") }
-                else if key == "volumeMounts" { mountNames = try namedList(&reader, "\(field)[\(index)].volumeMounts") }
-                else { try reader.skipValue() }
+                if key == "name" {
+                    try readOnce(&members, 0, key, in: "\(field)[\(index)]")
+                    name = try optionalString(&reader, "\(field)[\(index)].name") ?? ""
+                } else if key == "env" {
+                    try readOnce(&members, 1, key, in: "\(field)[\(index)]")
+                    envNames = try namedList(&reader, "\(field)[\(index)].env")
+                } else if key == "volumeMounts" {
+                    try readOnce(&members, 2, key, in: "\(field)[\(index)]")
+                    mountNames = try namedList(&reader, "\(field)[\(index)].volumeMounts")
+                } else {
+                    try reader.skipValue()
+                }
             }
             result.append(PodContainer(index: index, name: name, envNames: envNames, mountNames: mountNames))
         }
@@ -181,12 +213,31 @@ extension PodDocument {
                 throw PodDecodingError(field: "\(field())[\(index)]", reason: "expected an object, got \(try reader.kind().typeName)")
             }
             var name = ""
+            var members = JSONMemberSet()
             try reader.readObject { reader, key in
-                if key == "name" { name = try optionalString(&reader, "\(field())[\(index)].name") ?? "" } else { try reader.skipValue() }
+                if key == "name" {
+                    try readOnce(&members, 0, key, in: "\(field())[\(index)]")
+                    name = try optionalString(&reader, "\(field())[\(index)].name") ?? ""
+                } else {
+                    try reader.skipValue()
+                }
             }
             names.append(name)
         }
         return names
+    }
+
+    /// Records that the object at `field` gave `key`, its member number `number`; a second time is an error.
+    @inline(__always)
+    private static func readOnce(_ members: inout JSONMemberSet, _ number: Int, _ key: JSONReader.Key,
+                                 in field: @autoclosure () -> String) throws {
+        if !members.insert(number) { throw duplicate(key, in: field()) }
+    }
+
+    /// Out of line: the decoders' member loops stay small enough to inline what they call.
+    @inline(never)
+    private static func duplicate(_ key: JSONReader.Key, in field: String) -> PodDecodingError {
+        PodDecodingError(field: field, reason: "duplicate member \"\(key.string)\"")
     }
 
     /// True at an object (left for the caller to read); false at `null` (skipped); otherwise a type error.
@@ -221,18 +272,28 @@ extension PodDocument {
     }
 
     /// A map of strings (labels, annotations, nodeSelector), checked whole; `wanted` picks the members whose
-    /// values are decoded and given to `take`, in document order. False when the map is null.
+    /// values are decoded and given to `take`, in document order. A wanted key given twice is refused (null
+    /// or not). False when the map is null.
     @discardableResult
     private static func stringMap(_ reader: inout JSONReader, _ field: String, wanted: (JSONReader.Key) -> Bool,
                                   take: (String, String) -> Void) throws -> Bool {
         guard try enterObject(&reader, field) else { return false }
+        // The wanted keys seen: few (most maps have one or none), so no set, and no list allocated for the first.
+        var firstWantedKey: String?, laterWantedKeys: [String] = []
         try reader.readObject { reader, key in
-            switch try reader.kind() {
-            case .string where wanted(key): take(key.string, try reader.readString())
-            case .string, .null: try reader.skipValue()
-            case let other:
-                throw PodDecodingError(field: "\(field)[\"\(key.string)\"]", reason: "expected a string, got \(other.typeName)")
+            let kind = try reader.kind()
+            guard kind == .string || kind == .null else {
+                throw PodDecodingError(field: "\(field)[\"\(key.string)\"]", reason: "expected a string, got \(kind.typeName)")
             }
+            guard wanted(key) else { return try reader.skipValue() }
+            let name = key.string
+            if firstWantedKey == nil {
+                firstWantedKey = name
+            } else {
+                guard name != firstWantedKey, !laterWantedKeys.contains(name) else { throw duplicate(key, in: field) }
+                laterWantedKeys.append(name)
+            }
+            if kind == .string { take(name, try reader.readString()) } else { try reader.skipValue() }
         }
         return true
     }

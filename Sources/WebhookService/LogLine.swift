@@ -2,6 +2,7 @@ import Glibc
 import JSONCore
 import Logging
 import PodIdentity
+import UTCCalendar
 
 /// One log line as `StructuredLogHandler` writes it, straight to bytes: the fixed fields (time, level, logger,
 /// message) first, then the fields in the order given. The handler gives an event's metadata sorted by key;
@@ -233,34 +234,6 @@ public struct LogLine: LogFields {
             digits(milliseconds, 3, then: UInt8(ascii: "Z"))
             return body(UnsafeBufferPointer(start: out.baseAddress, count: at))
         }
-    }
-}
-
-/// A Unix time as a UTC calendar date and time of day, by arithmetic (Howard Hinnant's `civil_from_days`):
-/// `gmtime_r` costs more than the rest of a log line.
-struct CivilTime: Equatable {
-    var year, month, day, hour, minute, second: Int
-
-    init(unixSeconds: Int64) {
-        let seconds = Int(unixSeconds)
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        hour = secondOfDay / 3600
-        minute = secondOfDay / 60 % 60
-        second = secondOfDay % 60
-        let shifted = days + 719_468  // days since 0000-03-01
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthFromMarch = (5 * dayOfYear + 2) / 153
-        day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
-        month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
-        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-    }
-
-    init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
     }
 }
 

@@ -19,6 +19,9 @@ struct AdmissionReviewCodecTests {
         ("not json", "not valid JSON"), ("[1]", "expected a JSON object, got array"), ("{}", "has no request"),
         (#"{"kind":"Pod","request":{}}"#, "kind is \"Pod\""), (#"{"apiVersion":"v1","request":{}}"#, "unsupported AdmissionReview apiVersion"),
         (#"{"request":"x"}"#, "request must be an object"), (#"{"request":{"uid":5}}"#, "request.uid must be a string"),
+        (#"{"kind":"AdmissionReview","kind":"Pod","request":{}}"#, #"AdmissionReview: duplicate member "kind""#),
+        (#"{"request":{"uid":"a","object":{"spec":{}},"uid":"b"}}"#, #"AdmissionReview request: duplicate member "uid""#),
+        (#"{"request":{"object":{"spec":{}},"object":{"spec":{}}}}"#, #"AdmissionReview request: duplicate member "object""#),
     ])
     func bodiesThatAreNotReviewsGet400(_ body: String, _ message: String) throws {
         let outcome = service.review(body: Array(body.utf8)) { _ in nil }
@@ -32,6 +35,11 @@ struct AdmissionReviewCodecTests {
         (#"{"spec":{"containers":"x"}}"#, "pod field spec.containers: expected an array, got string"),
         (#"{"spec":{"containers":[{"name":"a","env":[{"name":1}]}]}}"#, "pod field spec.containers[0].env[0].name"),
         (#"{"metadata":{"labels":{"a":1}},"spec":{}}"#, "metadata.labels[\"a\"]"),
+        (#"{"spec":{"containers":[{"name":"a"}]},"spec":{"serviceAccountName":"b"}}"#, #"pod: duplicate member "spec""#),
+        (#"{"spec":{"containers":[{"name":"a","env":[],"env":[{"name":"X"}]}]}}"#,
+         #"pod field spec.containers[0]: duplicate member "env""#),
+        (#"{"metadata":{"annotations":{"eks.amazonaws.com/region":"a","eks.amazonaws.com/region":null}},"spec":{}}"#,
+         #"pod field metadata.annotations: duplicate member "eks.amazonaws.com/region""#),
     ])
     func undecodablePodsAreDeniedWithStatus400(_ object: String, _ message: String) throws {
         let outcome = service.review(body: review(object: object)) { _ in record }
@@ -41,6 +49,18 @@ struct AdmissionReviewCodecTests {
         #expect(response["uid"]?.string == "u-1")
         #expect(response["status"]?["code"]?.int64 == 400)
         #expect(response["status"]?["message"]?.string?.contains(message) == true, "\(response)")
+    }
+
+    /// Members the webhook skips are validated, never read: given twice, the review is still answered.
+    @Test(arguments: [
+        #"{"metadata":{"labels":{"app":"a","app":"b"}},"spec":{"containers":[{"name":"a","image":"x","image":"y"}]}}"#,
+        #"{"status":{},"status":{},"spec":{"containers":[{"name":"a"}]}}"#,
+    ])
+    func duplicatesOfSkippedMembersAreAccepted(_ object: String) throws {
+        let outcome = service.review(body: review(object: object)) { _ in record }
+        let response = try #require(try JSON.parse(outcome.body)["response"])
+        #expect(response["allowed"] == true, "\(response)")
+        #expect(outcome.decision?.patchDocument.isEmpty == false)
     }
 
     @Test(arguments: ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"])

@@ -1,6 +1,8 @@
 // AdmissionReview -> decision -> patch on arbitrary bytes. The first byte picks the ServiceAccount the lookup
 // returns; the rest is the request body. Invariants: never crashes; the response body is valid JSON; a patch
 // applies to the request's pod and yields valid JSON; reviewing the patched pod again produces no patch.
+// The pod the patch is checked against is `JSON.parse`'s (the last of duplicate members wins): the decoders refuse
+// a member they read given twice (a refused review has no patch), so an accepted review reads as that tree does.
 import Admission
 import JSONCore
 import PodIdentity
