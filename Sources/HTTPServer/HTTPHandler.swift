@@ -36,7 +36,8 @@ public struct HTTPHeaders: Sendable, Sequence {
     /// Whether `content-type` names `mediaType` (given in lower case), ignoring case and parameters such
     /// as `charset`.
     public func contentTypeIs(_ mediaType: StaticString) -> Bool {
-        guard var value = self["content-type"] else { return false }
+        // Names are stored lower-case: no lower-casing of the name looked for, as `self[_:]` does (once per request).
+        guard var value = fields.first(where: { $0.name == "content-type" })?.value else { return false }
         return value.withUTF8 { bytes in
             let end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
             return ASCII.equalsIgnoringCase(ASCII.trimmed(bytes[0..<end]), mediaType)

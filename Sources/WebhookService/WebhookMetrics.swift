@@ -1,5 +1,4 @@
 import CoreMetrics
-import Metrics
 import Prometheus
 import Locking
 
@@ -20,10 +19,7 @@ public final class WebhookMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.valueHistogramBuckets["http_request_latencies"] = Self.upstreamLatencyBuckets
-        factory.durationHistogramBuckets["http_request_duration_seconds"] = Self.latencySecondsBuckets
-        factory.durationHistogramBuckets["admission_duration_seconds"] = Self.latencySecondsBuckets
+        let factory = PrometheusMetricsFactory(registry: registry)
         self.factory = factory
         admissionHandles = AdmissionHandles(factory: factory)
         mutateOKHandles = Self.makeRequestHandles(RequestKey(method: "POST", path: "/mutate", status: 200), factory: factory)
@@ -43,7 +39,7 @@ public final class WebhookMetrics: Sendable {
             : requestHandles(RequestKey(method: method, path: path, status: status))
         handles.count.increment()
         handles.latencyMicroseconds.record(duration.seconds * 1e6)
-        handles.duration.record(duration: duration)
+        handles.duration.record(duration)
     }
 
     private struct RequestKey: Hashable {
@@ -52,10 +48,12 @@ public final class WebhookMetrics: Sendable {
         let status: Int
     }
 
+    /// The histograms are Prometheus's own, recorded into directly: swift-metrics' `Timer` and `Recorder` in
+    /// front of them cost about as much per request as the recording itself.
     private struct RequestHandles: Sendable {
         let count: CoreMetrics.Counter
-        let latencyMicroseconds: CoreMetrics.Recorder
-        let duration: Metrics.Timer
+        let latencyMicroseconds: ValueHistogram
+        let duration: DurationHistogram
     }
 
     /// Metric handles per (method, path, status), made once: going through the factory on every request
@@ -76,13 +74,20 @@ public final class WebhookMetrics: Sendable {
         // Bounded label cardinality: unknown paths and methods are folded together.
         let path = knownPaths.contains(key.path) ? key.path : "other"
         let method = knownMethods.contains(key.method) ? key.method : "other"
+        let registry = factory.registry
         return RequestHandles(
             count: Counter(label: "http_request_count",
                            dimensions: [("verb", method), ("path", path), ("code", String(key.status))], factory: factory),
-            latencyMicroseconds: Recorder(label: "http_request_latencies", dimensions: [("verb", method), ("path", path)],
-                                          aggregate: true, factory: factory),
-            duration: Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("verb", method), ("path", path)],
-                                    factory: factory))
+            latencyMicroseconds: registry.makeValueHistogram(descriptor: descriptor("http_request_latencies"),
+                                                             labels: [("verb", method), ("path", path)],
+                                                             buckets: upstreamLatencyBuckets),
+            duration: registry.makeDurationHistogram(descriptor: descriptor("http_request_duration_seconds"),
+                                                     labels: [("verb", method), ("path", path)], buckets: latencySecondsBuckets))
+    }
+
+    /// A histogram's name as the registry takes it (no unit suffix, no `# HELP` line, as the factory's).
+    private static func descriptor(_ name: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: "")
     }
 
     static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -107,7 +112,7 @@ public final class WebhookMetrics: Sendable {
 
     public func admission(mode: AdmissionMode, result: AdmissionResult, duration: Duration) {
         admissionHandles.mutations[AdmissionHandles.index(mode, result)].increment()
-        admissionHandles.duration.record(duration: duration)
+        admissionHandles.duration.record(duration)
         switch mode {
         case .stsWebIdentity: admissionHandles.webIdentityPods.increment()
         case .containerCredentials: admissionHandles.containerCredentialsPods.increment()
@@ -123,7 +128,7 @@ public final class WebhookMetrics: Sendable {
         let webIdentityPods: CoreMetrics.Counter
         let containerCredentialsPods: CoreMetrics.Counter
         let missingServiceAccount: CoreMetrics.Counter
-        let duration: Metrics.Timer
+        let duration: DurationHistogram
 
         static func index(_ mode: AdmissionMode, _ result: AdmissionResult) -> Int {
             AdmissionMode.allCases.firstIndex(of: mode)! * AdmissionResult.allCases.count
@@ -143,7 +148,8 @@ public final class WebhookMetrics: Sendable {
             webIdentityPods = pods(.stsWebIdentity)
             containerCredentialsPods = pods(.containerCredentials)
             missingServiceAccount = Counter(label: "pod_identity_webhook_missing_sa_count", factory: factory)
-            duration = Metrics.Timer(label: "admission_duration_seconds", factory: factory)
+            duration = factory.registry.makeDurationHistogram(descriptor: descriptor("admission_duration_seconds"), labels: [],
+                                                              buckets: latencySecondsBuckets)
         }
     }
 
