@@ -161,7 +161,7 @@ struct ReviewFields {
     /// Out of line: the member loops stay small enough to inline what they call.
     @inline(never)
     private mutating func noteDuplicate(_ key: JSONReader.Key, in object: StaticString) {
-        if duplicate == nil { duplicate = AdmissionBodyError(reason: "\(object): duplicate member \"\(key.string)\"") }
+        if duplicate == nil { duplicate = AdmissionBodyError(reason: "\(object): \(JSONMemberSet.duplicateReason(key))") }
     }
 
     private mutating func readDryRun(_ reader: inout JSONReader) throws {

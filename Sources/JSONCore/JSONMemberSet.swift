@@ -13,4 +13,7 @@ public struct JSONMemberSet {
         defer { bits |= bit }
         return bits & bit == 0
     }
+
+    /// How a duplicate is named in errors, the one wording for every decoder.
+    public static func duplicateReason(_ key: JSONReader.Key) -> String { "duplicate member \"\(key.string)\"" }
 }

@@ -237,7 +237,7 @@ extension PodDocument {
     /// Out of line: the decoders' member loops stay small enough to inline what they call.
     @inline(never)
     private static func duplicate(_ key: JSONReader.Key, in field: String) -> PodDecodingError {
-        PodDecodingError(field: field, reason: "duplicate member \"\(key.string)\"")
+        PodDecodingError(field: field, reason: JSONMemberSet.duplicateReason(key))
     }
 
     /// True at an object (left for the caller to read); false at `null` (skipped); otherwise a type error.
