@@ -71,7 +71,7 @@ conformance: build
 	@if [ -x $(CONFORMANCE) ]; then $(VENV_PY) $(CONFORMANCE) .build/debug/webhook; \
 	else echo "conformance: $(CONFORMANCE) not found, skipped"; fi
 
-# Decode + decide + patch + encode of a realistic AdmissionReview, release build (target <= 25 us).
+# Decode + decide + patch + encode of a realistic AdmissionReview, release build (target <= 10 us).
 bench-mutate: deps
 	$(SWIFT) build -c release --product mutate-bench
 	.build/release/mutate-bench

@@ -1,6 +1,10 @@
 // `make bench-mutate`: decode + decide + patch + encode of a realistic AdmissionReview (a Deployment's
-// pod, ~3.5 KB), in a release build. Targets: <= 25 us per review (issue 7), <= 10 us (issue 16).
+// pod, ~3.5 KB), in a release build. Target: <= 10 us per review (issue 16; issue 7 asked for <= 25 us).
 import Admission
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import JSONCore
 import PodIdentity
 
@@ -56,17 +60,27 @@ guard warmup.status == 200, warmup.decision?.patchDocument.count == 9 else {
 }
 
 let iterations = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20_000 : 20_000
-let clock = ContinuousClock()
-var bytes = 0
-var best = Duration.seconds(3600)
-for _ in 0..<5 {
-    let elapsed = clock.measure {
-        for _ in 0..<iterations { bytes &+= service.review(body: body) { _ in record }.body.count }
-    }
-    best = min(best, elapsed)
+
+/// This thread's CPU time in nanoseconds: unlike the wall clock it leaves out time the thread waited, for
+/// other processes or (with the kernel's steal-time accounting) for a busy virtual machine host.
+func threadCPUNanoseconds() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }
-let perReview = Double(best.components.seconds) * 1e6 / Double(iterations) + Double(best.components.attoseconds) / 1e12 / Double(iterations)
+
+var bytes = 0
+var bestWall = UInt64.max, bestCPU = UInt64.max
+for _ in 0..<5 {
+    let wallStart = DispatchTime.now().uptimeNanoseconds, cpuStart = threadCPUNanoseconds()
+    for _ in 0..<iterations { bytes &+= service.review(body: body) { _ in record }.body.count }
+    bestCPU = min(bestCPU, threadCPUNanoseconds() - cpuStart)
+    bestWall = min(bestWall, DispatchTime.now().uptimeNanoseconds - wallStart)
+}
+func microsecondsPerReview(_ nanoseconds: UInt64) -> Double {
+    (Double(nanoseconds) / 1e3 / Double(iterations) * 100).rounded() / 100
+}
 print("review: \(body.count) bytes in, \(warmup.body.count) bytes out, \(warmup.decision!.patchDocument.count) patch operations")
-let rounded = (perReview * 100).rounded() / 100
-print("mutate: \(rounded) us per review (best of 5 x \(iterations); target <= 25 us)")
+print("mutate: \(microsecondsPerReview(bestWall)) us per review (wall clock), \(microsecondsPerReview(bestCPU)) us of CPU "
+      + "(best of 5 x \(iterations); target <= 10 us)")
 if bytes == 0 { print("") }
