@@ -10,6 +10,7 @@
 #   BENCH_LATENCY_ROUNDS=3    latency rounds (0: none); each runs every server with both protocols
 #   BENCH_LATENCY_DURATION=10 seconds per latency run; the first 2 s (handshakes) are not counted
 #   BENCH_LATENCY_CLIENTS=200 connections of the latency runs, one request in flight each, 10 req/s each
+#   BENCH_STAGGER_ROUNDS=3    rounds of the same latency runs with the connections opened one every 7 ms (0: none)
 #   BENCH_ACCOUNTS=10000      ServiceAccounts besides the annotated one the pod uses
 #   BENCH_SCRATCH_PATH        release build folder (default .build-bench); WEBHOOK_BIN skips the build
 #   BENCH_KEEP=1              keep the work folder (requests, answers, logs, raw results)
@@ -24,14 +25,16 @@ ACCOUNTS=${BENCH_ACCOUNTS:-10000}
 LATENCY_ROUNDS=${BENCH_LATENCY_ROUNDS:-3}
 LATENCY_DURATION=${BENCH_LATENCY_DURATION:-10}
 LATENCY_CLIENTS=${BENCH_LATENCY_CLIENTS:-200}
+STAGGER_ROUNDS=${BENCH_STAGGER_ROUNDS:-3}
 STEADY_AFTER=2
 for value in "$ROUNDS" "$DURATION" "$ACCOUNTS" "$LATENCY_CLIENTS"; do
   [[ "$value" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS, BENCH_DURATION, BENCH_ACCOUNTS and BENCH_LATENCY_CLIENTS must be positive integers"
 done
-[[ "$LATENCY_ROUNDS" =~ ^[0-9]+$ ]] || die "BENCH_LATENCY_ROUNDS must be a whole number"
+[[ "$LATENCY_ROUNDS" =~ ^[0-9]+$ ]] && [[ "$STAGGER_ROUNDS" =~ ^[0-9]+$ ]] \
+  || die "BENCH_LATENCY_ROUNDS and BENCH_STAGGER_ROUNDS must be whole numbers"
 [[ "$LATENCY_DURATION" =~ ^[0-9]+$ ]] && [ "$LATENCY_DURATION" -gt "$STEADY_AFTER" ] \
   || die "BENCH_LATENCY_DURATION must be a whole number of seconds above $STEADY_AFTER"
-[ "$ROUNDS" -le 50 ] && [ "$DURATION" -le 120 ] && [ "$LATENCY_ROUNDS" -le 20 ] && [ "$LATENCY_DURATION" -le 120 ] \
+[ "$ROUNDS" -le 50 ] && [ "$DURATION" -le 120 ] && [ "$LATENCY_ROUNDS" -le 20 ] && [ "$STAGGER_ROUNDS" -le 20 ] && [ "$LATENCY_DURATION" -le 120 ] \
   && [ "$LATENCY_CLIENTS" -le 1000 ] || die "at most 50 rounds of 120 s, 20 latency rounds of 120 s, 1000 latency clients"
 
 bench_prepare
@@ -69,6 +72,14 @@ h2_flags=(-c 10 -m 10)
 h1_flags=(--h1 -c 10)
 latency_h2_flags=(-c "$LATENCY_CLIENTS" -m 1 --rps 10)
 latency_h1_flags=(--h1 -c "$LATENCY_CLIENTS" -m 1 --rps 10)
+# The same load with the clients' phases spread. h2load starts a client's 10 req/s timer when its handshake
+# completes, and every client whose handshake completes in the same turn of h2load's event loop gets the
+# same timer: with all connections opened at once, tens of clients (up to 127 seen) then send together
+# every 100 ms for the whole run, and p99 is the time to drain such a burst, set by how h2load's start-up
+# happened to go. An API server's requests are not phase-locked like that. Opening one connection every
+# 7 ms (prime to the 100 ms period) puts two clients' phases in each millisecond. -r excludes -D: -n gives
+# each client LATENCY_DURATION seconds of requests, and the steady window ends when the first client stops.
+stagger_flags=(--rate 1 --rate-period 7ms -n $((LATENCY_CLIENTS * 10 * LATENCY_DURATION)))
 
 server_pids() { if [ "$1" = nginx ]; then nginx_pids; else echo "${pid_of[$1]}"; fi; }
 
@@ -114,6 +125,16 @@ for round in $(seq 1 "$LATENCY_ROUNDS"); do
   done
 done
 
+for round in $(seq 1 "$STAGGER_ROUNDS"); do
+  for mode in h2 h1; do
+    for server in $(order_of_round "$round"); do
+      if [ "$mode" = h2 ]; then flags=("${latency_h2_flags[@]}"); else flags=("${latency_h1_flags[@]}"); fi
+      H2LOAD_STEADY_AFTER=$STEADY_AFTER H2LOAD_STEADY_UNTIL=$LATENCY_DURATION \
+        measure latency-staggered "$round" "$mode" "$server" "${stagger_flags[@]}" "${flags[@]}"
+    done
+  done
+done
+
 WEBHOOK_PID=${pid_of[webhook]}
 rss_after=$(rss_kb "$WEBHOOK_PID")
 rss_peak=$(rss_kb "$WEBHOOK_PID" VmHWM)
@@ -127,7 +148,7 @@ JSON
 
 {
   echo
-  echo "## make bench ($ROUNDS rounds of ${DURATION}s, $LATENCY_ROUNDS latency rounds of ${LATENCY_DURATION}s, per server and protocol; commit $COMMIT)"
+  echo "## make bench ($ROUNDS rounds of ${DURATION}s, $LATENCY_ROUNDS + $STAGGER_ROUNDS latency rounds of ${LATENCY_DURATION}s, per server and protocol; commit $COMMIT)"
   echo
   sed 's/^/    /' "$WORK/machine.txt"
   echo "    load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -144,8 +165,14 @@ JSON
       echo "    h2load -D $LATENCY_DURATION $flags --log-file=requests.log -d review.json ...  # latency: requests after the first ${STEADY_AFTER}s"
     done
   fi
+  if [ "$STAGGER_ROUNDS" -gt 0 ]; then
+    for flags in "${latency_h2_flags[*]}" "${latency_h1_flags[*]}"; do
+      echo "    h2load ${stagger_flags[*]} $flags --log-file=requests.log ...  # staggered: requests from ${STEADY_AFTER}s to ${LATENCY_DURATION}s"
+    done
+  fi
   $RESULTS_PY throughput "$RESULTS" --facts "$WORK/facts.json"
   $RESULTS_PY latency "$RESULTS"
+  $RESULTS_PY latency "$RESULTS" --kind latency-staggered
 } | tee "$WORK/summary.md"
 # The latest summary stays beside the scripts (ignored by git) for bench/RESULTS.md.
 mkdir -p "$BENCH_DIR/out"

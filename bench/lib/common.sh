@@ -266,7 +266,7 @@ run_h2load() {
   after=$(cpu_ticks $pids)
   $RESULTS_PY record --label "$label" --extra "$extra" --h2load-output "$out" --h2load-log "$requests_log" \
     --cpu-ticks $((after - before)) --ticks-per-second "$(getconf CLK_TCK)" --rss-pids "$pids" \
-    --steady-after "${H2LOAD_STEADY_AFTER:-0}" --loadavg "$load" --commit "$COMMIT" >>"$RESULTS" \
+    --steady-after "${H2LOAD_STEADY_AFTER:-0}" ${H2LOAD_STEADY_UNTIL:+--steady-until "$H2LOAD_STEADY_UNTIL"} --loadavg "$load" --commit "$COMMIT" >>"$RESULTS" \
     || { cat "$out" >&2; die "h2load run $label did not succeed"; }
 }
 

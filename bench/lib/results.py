@@ -12,9 +12,9 @@
   results.py throughput RESULTS [--facts FACTS]
       The `make bench` throughput summary: medians over rounds per server and protocol, ratios to nginx and
       of the deployed configuration (JSON logs at info) to the quiet one (warning).
-  results.py latency RESULTS
+  results.py latency RESULTS [--kind latency-staggered]
       The `make bench` latency summary (fixed rate, many connections): steady-state p50/p99/max per server
-      and protocol, p99 ratio to nginx.
+      and protocol, p99 ratio to nginx; with --kind, of the runs whose connections were opened one by one.
   results.py sizes RESULTS
       The `make bench-scale` size curve: cost per request by request size and the linearity check.
   results.py accounts RESULTS
@@ -128,9 +128,12 @@ def record(args):
             fields = line.split("\t")
             if len(fields) >= 3 and fields[1].startswith("2"):
                 requests.append((int(fields[0]), int(fields[2])))
-    steady_from = min((start for start, _ in requests), default=0) + args.steady_after * 1_000_000
-    latencies = sorted(duration for start, duration in requests if start >= steady_from)
-    bursts = burst_sizes(sorted(start for start, _ in requests if start >= steady_from))
+    first = min((start for start, _ in requests), default=0)
+    steady_from = first + args.steady_after * 1_000_000
+    steady_until = first + args.steady_until * 1_000_000 if args.steady_until else float("inf")
+    steady = [(start, duration) for start, duration in requests if steady_from <= start < steady_until]
+    latencies = sorted(duration for _, duration in steady)
+    bursts = burst_sizes(sorted(start for start, _ in steady))
     seconds = args.cpu_ticks / args.ticks_per_second
     row = {
         "label": args.label,
@@ -149,6 +152,7 @@ def record(args):
         },
         "server_cpu_us_per_request": round(seconds * 1e6 / succeeded, 2),
         "steady_after_s": args.steady_after,
+        "steady_until_s": args.steady_until,
         "steady_requests": len(latencies),
         # The size of the burst each steady request arrived in (median over requests, and the largest): with
         # --rps, every client's timer keeps the phase its first request had, so clients whose phases coincide
@@ -293,18 +297,22 @@ def throughput(args):
 
 
 def latency(args):
-    rows = [r for r in load(args.results) if r.get("kind") == "latency"]
+    kind = args.kind
+    rows = [r for r in load(args.results) if r.get("kind") == kind]
     if not rows:
         return 0
     steady = rows[0].get("steady_after_s", 0)
+    until = rows[0].get("steady_until_s")
+    window = (f"requests started {steady:g} s or more after the first, when the handshakes are done" if not until
+              else f"requests started {steady:g} s to {until:g} s after the first, while every client runs")
+    opened = "" if kind == "latency" else ", connections opened one every 7 ms (clients' phases spread)"
     print()
-    print(f"Latency at a fixed rate (commit {commits(rows)}; requests started {steady:g} s or more after the first, "
-          f"when the handshakes are done)")
+    print(f"Latency at a fixed rate{opened} (commit {commits(rows)}; {window})")
     print()
     print("| protocol | server | p50 | p99 | max | p99 per round | burst per round | req/s | server CPU/request | "
           "load per round |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for protocol, name, runs, m in table_rows(rows, "latency"):
+    for protocol, name, runs, m in table_rows(rows, kind):
         per_round = " ".join(fmt_us(r["latency_us"]["p99"]) for r in runs)
         bursts = " ".join(f"{r['burst']['p50']}/{r['burst']['max']}" if "burst" in r else "-" for r in runs)
         print(f"| {PROTOCOL_NAMES[protocol]} {m['flags']} | {name} | {fmt_us(m['p50'])} | {fmt_us(m['p99'])} | "
@@ -312,9 +320,9 @@ def latency(args):
     print()
     for protocol in ("h2", "h1"):
         for server in ("webhook", "webhook-quiet"):
-            ratio = round_ratios(rows, "latency", protocol, server, "nginx", lambda r: r["latency_us"]["p99"])
+            ratio = round_ratios(rows, kind, protocol, server, "nginx", lambda r: r["latency_us"]["p99"])
             if ratio is not None:
-                print(f"{PROTOCOL_NAMES[protocol]}: p99 {SERVERS[server]} / nginx: {ratio:.2f} (median of rounds; "
+                print(f"{PROTOCOL_NAMES[protocol]}{opened and ', staggered'}: p99 {SERVERS[server]} / nginx: {ratio:.2f} (median of rounds; "
                       f"target <= {TARGET_P99_RATIO}: {verdict(ratio, TARGET_P99_RATIO, at_least=False)})")
     return 0
 
@@ -428,6 +436,8 @@ def main():
     r.add_argument("--rss-pids", help="processes whose VmRSS/VmHWM (summed) to record after the run")
     r.add_argument("--steady-after", type=float, default=0.0,
                    help="latency percentiles over requests started this many seconds after the first")
+    r.add_argument("--steady-until", type=float,
+                   help="and started less than this many seconds after the first (default: to the end)")
     r.add_argument("--loadavg", type=float, help="the machine's 1-minute load average when the run started")
     r.add_argument("--commit", help="the commit measured")
     for name in ("last", "throughput", "latency", "sizes", "accounts", "api-accounts"):
@@ -435,6 +445,8 @@ def main():
         p.add_argument("results")
         if name == "throughput":
             p.add_argument("--facts")
+        if name == "latency":
+            p.add_argument("--kind", default="latency", choices=["latency", "latency-staggered"])
     args = parser.parse_args()
     if args.command == "check-answer":
         return check_answer(args.answer)
