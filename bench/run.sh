@@ -12,6 +12,7 @@
 #   BENCH_LATENCY_CLIENTS=200 connections of the latency runs, one request in flight each, 10 req/s each
 #   BENCH_STAGGER_ROUNDS=3    rounds of the same latency runs with the connections opened one every 7 ms (0: none)
 #   BENCH_ACCOUNTS=10000      ServiceAccounts besides the annotated one the pod uses
+#   BENCH_NGINX_REUSEPORT=1   nginx listens with reuseport (0: one shared listener; see nginx.conf.template)
 #   BENCH_SCRATCH_PATH        release build folder (default .build-bench); WEBHOOK_BIN skips the build
 #   BENCH_KEEP=1              keep the work folder (requests, answers, logs, raw results)
 # Prints Markdown tables (req/s, latency, server CPU per request, load average per run), the ratios to
@@ -143,7 +144,8 @@ nginx_rss=0
 for pid in $(nginx_pids); do nginx_rss=$((nginx_rss + $(rss_kb "$pid"))); done
 cat >"$WORK/facts.json" <<JSON
 {"ready_ms": $ready_ms, "accounts": $((ACCOUNTS + 1)), "rss_idle_kb": $rss_ready, "rss_after_kb": $rss_after,
- "rss_peak_kb": $rss_peak, "nginx_rss_after_kb": $nginx_rss, "log_lines_dropped": $dropped}
+ "rss_peak_kb": $rss_peak, "nginx_rss_after_kb": $nginx_rss, "nginx_reuseport": ${BENCH_NGINX_REUSEPORT:-1},
+ "log_lines_dropped": $dropped}
 JSON
 
 {

@@ -143,8 +143,9 @@ metric_value() {
 # start_nginx ANSWER_FILE [read-body]: serves ANSWER_FILE at /mutate; sets NGINX_PORT, NGINX_PID.
 # With read-body nginx receives each request's whole body before answering (see the template).
 start_nginx() {
-  local answer=$1 read_body=""
+  local answer=$1 read_body="" reuseport=" reuseport"
   [ "${2:-}" = read-body ] && read_body="mirror /read-body; mirror_request_body on;"
+  [ "${BENCH_NGINX_REUSEPORT:-1}" = 0 ] && reuseport=""
   NGINX_PORT=$(free_port)
   mkdir -p "$WORK/nginx-html" "$WORK/nginx-tmp"
   cp "$answer" "$WORK/nginx-html/mutate"
@@ -153,7 +154,7 @@ start_nginx() {
   chmod 755 "$WORK/nginx-html"
   chmod 644 "$WORK/nginx-html/mutate"
   sed -e "s|@WORK@|$WORK|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@CERT@|$CERT|g" -e "s|@KEY@|$KEY|g" \
-    -e "s|@WORKERS@|$(nproc)|g" -e "s|@READ_BODY@|$read_body|g" "$BENCH_DIR/nginx.conf.template" >"$WORK/nginx.conf"
+    -e "s|@WORKERS@|$(nproc)|g" -e "s|@READ_BODY@|$read_body|g" -e "s|@REUSEPORT@|$reuseport|g" "$BENCH_DIR/nginx.conf.template" >"$WORK/nginx.conf"
   "$(nginx_bin)" -q -c "$WORK/nginx.conf" -p "$WORK/" || die "nginx did not start (see $WORK/nginx-error.log)"
   wait_for_file "$WORK/nginx.pid" 10 || die "nginx wrote no pid file"
   NGINX_PID=$(cat "$WORK/nginx.pid")
@@ -236,14 +237,13 @@ print(len(json.dumps(pod, separators=(",", ":"), ensure_ascii=False).encode()))'
 rss_kb() { awk -v field="${2:-VmRSS}:" '$1 == field { print $2 }' "/proc/$1/status"; }
 
 # CPU time (user + system, clock ticks) of a process and, for nginx, its workers.
-cpu_ticks() {
-  local total=0 pid
+# cpu_ticks_each PID...: each process's utime + stime in clock ticks, in order (0 for one that is gone).
+cpu_ticks_each() {
+  local pid
   for pid in "$@"; do
-    [ -r "/proc/$pid/stat" ] || continue
     # Fields 14 and 15 (utime, stime), counted after the ")" that ends the command name.
-    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
-  done
-  echo "$total"
+    if [ -r "/proc/$pid/stat" ]; then sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }'; else echo 0; fi
+  done | paste -sd' ' -
 }
 
 nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" 2>/dev/null); }
@@ -260,12 +260,12 @@ run_h2load() {
   rm -f "$requests_log"  # h2load appends
   local load
   load=$(cut -d' ' -f1 /proc/loadavg)
-  before=$(cpu_ticks $pids)
+  before=$(cpu_ticks_each $pids)
   timeout 300 h2load "$@" -d "$body" -H 'Content-Type: application/json' -H 'Accept: application/json, */*' \
     --log-file="$requests_log" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "h2load failed ($label)"; }
-  after=$(cpu_ticks $pids)
+  after=$(cpu_ticks_each $pids)
   $RESULTS_PY record --label "$label" --extra "$extra" --h2load-output "$out" --h2load-log "$requests_log" \
-    --cpu-ticks $((after - before)) --ticks-per-second "$(getconf CLK_TCK)" --rss-pids "$pids" \
+    --ticks-before "$before" --ticks-after "$after" --ticks-per-second "$(getconf CLK_TCK)" --rss-pids "$pids" \
     --steady-after "${H2LOAD_STEADY_AFTER:-0}" ${H2LOAD_STEADY_UNTIL:+--steady-until "$H2LOAD_STEADY_UNTIL"} --loadavg "$load" --commit "$COMMIT" >>"$RESULTS" \
     || { cat "$out" >&2; die "h2load run $label did not succeed"; }
 }

@@ -4,9 +4,10 @@
   results.py check-answer ANSWER
       Exits 1 unless ANSWER is an allowed AdmissionReview response with a JSON Patch that sets
       AWS_ROLE_ARN (so a benchmark never measures an error or a no-op answer by mistake).
-  results.py record --label L --h2load-output OUT --h2load-log LOG --cpu-ticks N --ticks-per-second T
+  results.py record --label L --h2load-output OUT --h2load-log LOG --ticks-before "T..." --ticks-after "T..."
+                    --ticks-per-second T
       Prints one JSON line for an h2load run: req/s, latency percentiles from the per-request
-      log, server CPU time per request, server RSS after the run. Exits 1 when requests failed with an HTTP error.
+      log, server CPU time per request (and each server process's share), server RSS after the run. Exits 1 when requests failed with an HTTP error.
   results.py last RESULTS
       One line about the latest run (for progress messages).
   results.py throughput RESULTS [--facts FACTS]
@@ -134,7 +135,10 @@ def record(args):
     steady = [(start, duration) for start, duration in requests if steady_from <= start < steady_until]
     latencies = sorted(duration for _, duration in steady)
     bursts = burst_sizes(sorted(start for start, _ in steady))
-    seconds = args.cpu_ticks / args.ticks_per_second
+    # Per server process (nginx: master, then workers), so a row shows how the connections spread.
+    process_ticks = [after - before for before, after in zip(map(int, args.ticks_before.split()),
+                                                              map(int, args.ticks_after.split()))]
+    seconds = sum(process_ticks) / args.ticks_per_second
     row = {
         "label": args.label,
         "protocol": protocol.group(1) if protocol else None,
@@ -151,6 +155,7 @@ def record(args):
             "max": latencies[-1] if latencies else duration_us(timing.group(2)),
         },
         "server_cpu_us_per_request": round(seconds * 1e6 / succeeded, 2),
+        "process_ticks": process_ticks,
         "steady_after_s": args.steady_after,
         "steady_until_s": args.steady_until,
         "steady_requests": len(latencies),
@@ -290,6 +295,13 @@ def throughput(args):
               f"{verdict(idle, TARGET_IDLE_RSS_10K_MB, at_least=False)}), "
               f"after load {facts['rss_after_kb'] / 1024:.1f} MB, peak {facts['rss_peak_kb'] / 1024:.1f} MB")
         print(f"nginx RSS (master + workers) after load: {facts['nginx_rss_after_kb'] / 1024:.1f} MB")
+        listen = "reuseport" if facts.get("nginx_reuseport") else "one shared listener"
+        for protocol in ("h2", "h1"):
+            shares = [max(r["process_ticks"]) / sum(r["process_ticks"]) for r in runs_of(rows, "throughput", "nginx", protocol)
+                      if sum(r.get("process_ticks") or [0])]
+            if shares:
+                print(f"{PROTOCOL_NAMES[protocol]}: nginx's busiest worker's share of its CPU ({listen}): "
+                      f"{100 * statistics.median(shares):.0f}% (median of rounds; 50% is an even spread over 2)")
         if "log_lines_dropped" in facts:
             print(f"log lines dropped by the webhook (log_lines_dropped_total; its output pipe is read): "
                   f"{facts['log_lines_dropped']}")
@@ -430,7 +442,8 @@ def main():
     r.add_argument("--label", required=True)
     r.add_argument("--h2load-output", required=True)
     r.add_argument("--h2load-log", required=True)
-    r.add_argument("--cpu-ticks", type=int, required=True)
+    r.add_argument("--ticks-before", required=True, help="each server process's CPU ticks before the run")
+    r.add_argument("--ticks-after", required=True, help="the same after it, in the same order")
     r.add_argument("--ticks-per-second", type=int, required=True)
     r.add_argument("--extra", help="a JSON object merged into the row")
     r.add_argument("--rss-pids", help="processes whose VmRSS/VmHWM (summed) to record after the run")
