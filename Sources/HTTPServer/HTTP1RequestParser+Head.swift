@@ -88,8 +88,7 @@ extension HTTP1RequestParser {
             case nil:
                 break
             }
-            headers.appendLowercased(name: known?.lowercased ?? lowercasedString(name),
-                                     value: String(decoding: value, as: UTF8.self))
+            headers.appendLowercased(name: known?.lowercased ?? lowercasedString(name), value: valueString(value))
         }
         if minorVersion == 1 && fields.hostCount != 1 {
             throw HTTP1ParseError(.missingHost, fields.hostCount == 0 ? "HTTP/1.1 request without Host" : "more than one Host field")
@@ -218,6 +217,12 @@ extension HTTP1RequestParser {
             throw HTTP1ParseError(.unsupportedVersion, "HTTP version \(String(decoding: version, as: UTF8.self)) not supported")
         }
         return (methodString(method), target, Int(version[7] - UInt8(ascii: "0")))
+    }
+
+    /// A field value as a `String`; the media type every admission request gives as a literal (longer than a
+    /// small string: built, it would be allocated and freed per request).
+    private static func valueString(_ value: UnsafeBufferPointer<UInt8>) -> String {
+        ASCII.equals(value, "application/json") ? "application/json" : String(decoding: value, as: UTF8.self)
     }
 
     /// The common methods as literals (no `String` built per request); others as sent.
