@@ -9,40 +9,85 @@ enum HTTP1ResponseEncoder {
         !(100...199).contains(status) && status != 204 && status != 304
     }
 
-    /// The status line and fields, built on bytes without intermediate strings: this runs for every
-    /// HTTP/1.1 response. `date` is the event loop's cached IMF-fixdate.
+    /// The status line and fields, written into one temporary buffer on the stack and appended at once: this
+    /// runs for every HTTP/1.1 response, and each `Array.append` costs more than the few bytes it copies.
+    /// `date` is the event loop's cached IMF-fixdate.
     static func encodeHead(_ response: HTTPResponse, minorVersion: Int, keepAlive: Bool, date: [UInt8],
                            into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + 160 + response.body.count)
-        if response.status == 200 {  // nearly every answer: the status line is one constant
-            ASCII.append("HTTP/1.1 200 OK\r\ndate: ", to: &out)
-        } else {
-            ASCII.append("HTTP/1.1 ", to: &out)
-            ASCII.appendDecimal(response.status, to: &out)
-            out.append(UInt8(ascii: " "))
-            out.append(contentsOf: reasonPhrase(response.status).utf8)
-            ASCII.append("\r\ndate: ", to: &out)
+        let reason = response.status == 200 ? "" : reasonPhrase(response.status)
+        // Room for the longest head these fields make: the fixed text (status line, date, content-length and
+        // connection lines, two 20-digit decimals) is under 128 bytes besides the reason and the date.
+        var capacity = 128 + reason.utf8.count + date.count
+        for (name, value) in response.headers { capacity += name.utf8.count + value.utf8.count + 4 }
+        out.reserveCapacity(out.count + capacity + response.body.count)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var head = HeadWriter(base: buffer.baseAddress!)
+            if response.status == 200 {  // nearly every answer: the status line is one constant
+                head.write("HTTP/1.1 200 OK\r\ndate: ")
+            } else {
+                head.write("HTTP/1.1 ")
+                head.writeDecimal(response.status)
+                head.write(" ")
+                var reason = reason
+                reason.withUTF8 { head.write($0) }
+                head.write("\r\ndate: ")
+            }
+            date.withUnsafeBufferPointer { head.write($0) }
+            head.write("\r\n")
+            for (name, value) in response.headers where !ServerResponseRules.isServerOwned(name) {
+                var name = name, value = value
+                name.withUTF8 { name in
+                    value.withUTF8 { value in
+                        guard ServerResponseRules.isSafeField(name: name, value: value) else { return }
+                        head.write(name)
+                        head.write(": ")
+                        head.write(value)
+                        head.write("\r\n")
+                    }
+                }
+            }
+            if hasBody(status: response.status) {
+                head.write("content-length: ")
+                head.writeDecimal(response.body.count)
+                head.write("\r\n")
+            }
+            if !keepAlive {
+                head.write("connection: close\r\n")
+            } else if minorVersion == 0 {
+                head.write("connection: keep-alive\r\n")
+            }
+            head.write("\r\n")
+            out.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: head.count))
         }
-        out.append(contentsOf: date)
-        ASCII.append("\r\n", to: &out)
-        for (name, value) in response.headers
-        where !ServerResponseRules.isServerOwned(name) && ServerResponseRules.isSafeField(name: name, value: value) {
-            out.append(contentsOf: name.utf8)
-            ASCII.append(": ", to: &out)
-            out.append(contentsOf: value.utf8)
-            ASCII.append("\r\n", to: &out)
+    }
+
+    /// Bytes copied one after the other into memory the caller sized.
+    private struct HeadWriter {
+        let base: UnsafeMutablePointer<UInt8>
+        var count = 0
+
+        mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let source = bytes.baseAddress else { return }
+            (base + count).update(from: source, count: bytes.count)
+            count += bytes.count
         }
-        if hasBody(status: response.status) {
-            ASCII.append("content-length: ", to: &out)
-            ASCII.appendDecimal(response.body.count, to: &out)
-            ASCII.append("\r\n", to: &out)
+
+        mutating func write(_ literal: StaticString) {
+            write(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
         }
-        if !keepAlive {
-            ASCII.append("connection: close\r\n", to: &out)
-        } else if minorVersion == 0 {
-            ASCII.append("connection: keep-alive\r\n", to: &out)
+
+        /// A non-negative integer's decimal digits (at most 20).
+        mutating func writeDecimal(_ value: Int) {
+            var remaining = UInt(max(0, value))
+            var digits = 1
+            var scale: UInt = 10
+            while digits < 20 && remaining >= scale { digits += 1; scale &*= 10 }
+            for place in stride(from: digits - 1, through: 0, by: -1) {
+                base[count + place] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remaining % 10)
+                remaining /= 10
+            }
+            count += digits
         }
-        ASCII.append("\r\n", to: &out)
     }
 
     static func reasonPhrase(_ status: Int) -> String {

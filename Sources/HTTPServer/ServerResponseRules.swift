@@ -18,8 +18,14 @@ enum ServerResponseRules {
 
     /// A token name and a value without CR, LF or other controls: nothing that could split the response.
     static func isSafeField(name: String, value: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy(HTTP1RequestParser.isTokenByte)
-            && value.utf8.allSatisfy { ($0 >= 0x20 && $0 != 0x7F) || $0 == UInt8(ascii: "\t") }
+        var name = name, value = value
+        return name.withUTF8 { name in value.withUTF8 { value in isSafeField(name: name, value: value) } }
+    }
+
+    /// The same on UTF-8 bytes, for a writer that holds them already.
+    static func isSafeField(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Bool {
+        !name.isEmpty && name.allSatisfy(HTTP1RequestParser.isTokenByte)
+            && value.allSatisfy { ($0 >= 0x20 && $0 != 0x7F) || $0 == UInt8(ascii: "\t") }
     }
 
     /// A plain-text answer for requests refused by the server itself.

@@ -56,6 +56,36 @@ enum ByteScan {
         return firstSpecialByte(base: base, count: count, from: offset, stopAtNonASCII: stopAtNonASCII)  // the last 15
     }
 
+    /// Whether any of the `count` bytes at `base` is `"`, `\` or a control character (bytes above 0x7F are not):
+    /// the writers' question for a string, which usually needs no escape. Sixteen bytes at a time, then the
+    /// last (up to fifteen) by at most two words, the last one overlapping bytes already seen, instead of a
+    /// loop over each byte; strings under eight bytes byte by byte.
+    @inlinable @inline(__always)
+    static func hasSpecialByte(base: UnsafePointer<UInt8>, count: Int) -> Bool {
+        // Wrapping arithmetic: a buffer's count is far below `Int.max - 16`.
+        var offset = 0
+        while offset &+ 16 <= count {
+            let found = specialLanes(UnsafeRawPointer(base + offset).loadUnaligned(as: SIMD16<Int8>.self), stopAtNonASCII: false)
+            if found[0] | found[1] != 0 { return true }
+            offset &+= 16
+        }
+        guard count >= 8 else {
+            while offset < count {
+                let byte = base[offset]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+                offset &+= 1
+            }
+            return false
+        }
+        // A mask is non-zero exactly when the word has a special byte (borrows only mark bytes above one).
+        var marks: UInt64 = 0
+        if count &- offset > 8 { marks = specialMask(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self), stopAtNonASCII: false) }
+        if count > offset {
+            marks |= specialMask(UnsafeRawPointer(base + (count &- 8)).loadUnaligned(as: UInt64.self), stopAtNonASCII: false)
+        }
+        return marks != 0
+    }
+
     /// The bytes of `lanes` that are `"`, `\`, below 0x20 or (optionally) above 0x7F, as all ones, the others
     /// zero; seen as two little-endian words, so a trailing zero count finds the first. Vector-to-vector
     /// compares only: the `.== scalar` forms are not vectorized.

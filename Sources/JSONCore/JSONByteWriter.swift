@@ -70,7 +70,7 @@ public struct JSONByteWriter: @unchecked Sendable {
     public mutating func string(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         // Most strings need no escape: then one reservation and one copy, quotes included.
         let count = bytes.count
-        if let source = bytes.baseAddress, ByteScan.firstSpecialByte(in: bytes, from: 0, stopAtNonASCII: false) == count {
+        if let source = bytes.baseAddress, !ByteScan.hasSpecialByte(base: source, count: count) {
             reserve(count + 2)
             let at = storage.base + written
             at[0] = UInt8(ascii: "\"")
@@ -90,6 +90,9 @@ public struct JSONByteWriter: @unchecked Sendable {
     }
 
     public mutating func stringContents(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        if let source = bytes.baseAddress, !ByteScan.hasSpecialByte(base: source, count: bytes.count) {
+            return append(source, count: bytes.count)  // the usual case: one copy
+        }
         JSON.escapedPieces(of: bytes) { append($0.baseAddress!, count: $0.count) }
     }
 

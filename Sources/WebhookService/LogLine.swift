@@ -10,7 +10,8 @@ import UTCCalendar
 /// `Logger.Metadata` table to fill, sort and free per line.
 public struct LogLine: LogFields {
     private let format: LogFormat
-    private var out = JSONByteWriter(capacity: 512)
+    // Room for a whole decision line (about 600 bytes with a role and a reason), so it is never copied to grow.
+    private var out = JSONByteWriter(capacity: 1024)
     #if DEBUG
     /// The last key given, to check that callers give their fields in the order the handler would sort them.
     private var lastKey = ""
@@ -154,7 +155,7 @@ public struct LogLine: LogFields {
     }
 
     /// Ends the line (its newline included) and gives its bytes.
-    consuming func finish<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    mutating func finish<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         out.raw(format == .json ? "}\n" : "\n")
         return out.withBytes(body)
     }
@@ -214,25 +215,25 @@ public struct LogLine: LogFields {
         let time = CivilTime(unixSeconds: seconds)
         var text: (UInt64, UInt64, UInt64) = (0, 0, 0)  // the 24 bytes
         return withUnsafeMutableBytes(of: &text) { raw in
-            let out = raw.bindMemory(to: UInt8.self)
-            var at = 0
-            func digits(_ value: Int, _ width: Int, then separator: UInt8) {
-                var rest = value
-                for place in stride(from: width - 1, through: 0, by: -1) {
-                    out[at + place] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
-                    rest /= 10
-                }
-                out[at + width] = separator
-                at += width + 1
+            let out = raw.bindMemory(to: UInt8.self).baseAddress!
+            // Two digits per division (a year below 10000, the others below 100), then the separators.
+            func pair(_ value: Int, at offset: Int) {
+                let (tens, ones) = value.quotientAndRemainder(dividingBy: 10)
+                out[offset] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: tens)
+                out[offset + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: ones)
             }
-            digits(time.year, 4, then: UInt8(ascii: "-"))
-            digits(time.month, 2, then: UInt8(ascii: "-"))
-            digits(time.day, 2, then: UInt8(ascii: "T"))
-            digits(time.hour, 2, then: UInt8(ascii: ":"))
-            digits(time.minute, 2, then: UInt8(ascii: ":"))
-            digits(time.second, 2, then: UInt8(ascii: "."))
-            digits(milliseconds, 3, then: UInt8(ascii: "Z"))
-            return body(UnsafeBufferPointer(start: out.baseAddress, count: at))
+            pair(time.year / 100 % 100, at: 0)
+            pair(time.year % 100, at: 2)
+            pair(time.month, at: 5)
+            pair(time.day, at: 8)
+            pair(time.hour, at: 11)
+            pair(time.minute, at: 14)
+            pair(time.second, at: 17)
+            out[20] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: milliseconds / 100 % 10)
+            pair(milliseconds % 100, at: 21)
+            (out[4], out[7], out[10], out[13], out[16], out[19], out[23]) =
+                (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"), UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "Z"))
+            return body(UnsafeBufferPointer(start: out, count: 24))
         }
     }
 }

@@ -13,6 +13,7 @@ import Testing
         ("X: a\u{1}b", "control character in header value"),
         ("X: a\u{7F}", "control character in header value"),
         ("X: \u{0}", "control character in header value"),
+        ("user\rAgent: v", "invalid header name"),  // a known name's length, a CR where it has `-` (trailers)
     ])
     func malformedFieldsNameTheirFault(_ line: String, _ detail: String) {
         #expect(throws: HTTP1ParseError(.malformedHeader, detail)) {

@@ -83,6 +83,18 @@ private func error(_ input: String, limits: HTTP1RequestParser.Limits = .init(ma
         #expect(parsed.request.headers.fields.map(\.name) == ["host", "x-thing"])
     }
 
+    /// Names most requests carry are given as literals, other names lower-cased byte by byte: either way the
+    /// handler sees the name in lower case, whatever case was sent.
+    @Test(arguments: [("USER-AGENT", "user-agent"), ("Content-Type", "content-type"), ("accept-Encoding", "accept-encoding"),
+                      ("Accept", "accept"), ("X-Request-ID", "x-request-id"), ("Content-Typo", "content-typo")])
+    func knownAndOtherNamesAreGivenInLowerCase(_ sent: String, _ given: String) throws {
+        var parser = HTTP1RequestParser(limits: .init(maxHeadBytes: 1024, maxBodyBytes: 10))
+        parser.append(Array("GET / HTTP/1.1\r\nhOsT: a\r\n\(sent): v\r\n\r\n".utf8))
+        guard case .request(let parsed) = try #require(try parser.next()) else { Issue.record("no request"); return }
+        #expect(parsed.request.headers.fields.map(\.name) == ["host", given])
+        #expect(parsed.request.headers[given] == "v")
+    }
+
     @Test func contentLengthBodyAndPipelining() {
         let input = "POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
             + "GET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"

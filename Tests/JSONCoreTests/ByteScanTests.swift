@@ -47,3 +47,29 @@ struct ByteScanTests {
         }
     }
 }
+
+/// `hasSpecialByte` (the writers' check) reads vectors, then at most two words, the last overlapping: every byte
+/// value at every offset of strings of every length from 0 to 40, with a special byte or none after it.
+@Suite("ByteScan.hasSpecialByte: whether a string needs an escape")
+struct ByteScanHasSpecialByteTests {
+    @Test(arguments: 0...40)
+    func everyByteValueAtEveryOffsetOfEveryLength(_ length: Int) {
+        #expect(Self.hasSpecialByte([UInt8](repeating: UInt8(ascii: "a"), count: length)) == false)
+        for offset in 0..<length {
+            for value in 0...255 {
+                for follower: UInt8 in [UInt8(ascii: "a"), 0x00, 0xFF] {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[offset] = UInt8(value)
+                    if offset + 1 < length { bytes[offset + 1] = follower }
+                    let expected = bytes.contains { ByteScanTests.isSpecial($0, stopAtNonASCII: false) }
+                    #expect(Self.hasSpecialByte(bytes) == expected, "byte \(value) at \(offset) of \(length), then \(follower)")
+                }
+            }
+        }
+    }
+
+    static func hasSpecialByte(_ bytes: [UInt8]) -> Bool {
+        // A copy of exactly `count` bytes: a read past the end would show under the address sanitizer.
+        bytes.withUnsafeBufferPointer { ByteScan.hasSpecialByte(base: $0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count) }
+    }
+}
