@@ -45,6 +45,11 @@ enum ASCII {
 
     /// A non-negative integer's decimal digits, appended without building a `String`.
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        withDecimal(value) { out.append(contentsOf: $0) }
+    }
+
+    /// A non-negative integer's decimal digits (at most 20), given to `body` from a buffer on the stack.
+    static func withDecimal(_ value: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var remaining = UInt(max(0, value))
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of UInt64.max
         withUnsafeMutableBytes(of: &digits) { buffer in
@@ -54,7 +59,7 @@ enum ASCII {
                 buffer[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remaining % 10)
                 remaining /= 10
             } while remaining > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index...]))
+            body(UnsafeRawBufferPointer(rebasing: buffer[index...]).bindMemory(to: UInt8.self))
         }
     }
 }

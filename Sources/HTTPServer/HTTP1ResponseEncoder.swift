@@ -78,15 +78,7 @@ enum HTTP1ResponseEncoder {
 
         /// A non-negative integer's decimal digits (at most 20).
         mutating func writeDecimal(_ value: Int) {
-            var remaining = UInt(max(0, value))
-            var digits = 1
-            var scale: UInt = 10
-            while digits < 20 && remaining >= scale { digits += 1; scale &*= 10 }
-            for place in stride(from: digits - 1, through: 0, by: -1) {
-                base[count + place] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remaining % 10)
-                remaining /= 10
-            }
-            count += digits
+            ASCII.withDecimal(value) { write($0) }
         }
     }
 
