@@ -256,16 +256,19 @@ run_h2load() {
   local label=$1 extra=$2 url=$3 body=$4 pids=$5
   shift 5
   local out="$WORK/h2load.out" requests_log="$WORK/h2load.log"
-  local before after
+  local before after stat_before stat_after
   rm -f "$requests_log"  # h2load appends
   local load
   load=$(cut -d' ' -f1 /proc/loadavg)
   before=$(cpu_ticks_each $pids)
+  stat_before=$(head -n 1 /proc/stat)
   timeout 300 h2load "$@" -d "$body" -H 'Content-Type: application/json' -H 'Accept: application/json, */*' \
     --log-file="$requests_log" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "h2load failed ($label)"; }
   after=$(cpu_ticks_each $pids)
+  stat_after=$(head -n 1 /proc/stat)
   $RESULTS_PY record --label "$label" --extra "$extra" --h2load-output "$out" --h2load-log "$requests_log" \
-    --ticks-before "$before" --ticks-after "$after" --ticks-per-second "$(getconf CLK_TCK)" --rss-pids "$pids" \
+    --ticks-before "$before" --ticks-after "$after" --cpu-stat-before "$stat_before" --cpu-stat-after "$stat_after" \
+    --ticks-per-second "$(getconf CLK_TCK)" --rss-pids "$pids" \
     --steady-after "${H2LOAD_STEADY_AFTER:-0}" ${H2LOAD_STEADY_UNTIL:+--steady-until "$H2LOAD_STEADY_UNTIL"} --loadavg "$load" --commit "$COMMIT" >>"$RESULTS" \
     || { cat "$out" >&2; die "h2load run $label did not succeed"; }
 }

@@ -135,6 +135,10 @@ def record(args):
     steady = [(start, duration) for start, duration in requests if steady_from <= start < steady_until]
     latencies = sorted(duration for _, duration in steady)
     bursts = burst_sizes(sorted(start for start, _ in steady))
+    # /proc/stat's first line before and after: the share of all CPU time that was stolen by the host.
+    before, after = (list(map(int, line.split()[1:])) for line in (args.cpu_stat_before, args.cpu_stat_after))
+    elapsed = [b - a for a, b in zip(before, after)]
+    steal_percent = round(100 * elapsed[7] / sum(elapsed), 1) if len(elapsed) > 7 and sum(elapsed) else None
     # Per server process (nginx: master, then workers), so a row shows how the connections spread.
     process_ticks = [after - before for before, after in zip(map(int, args.ticks_before.split()),
                                                               map(int, args.ticks_after.split()))]
@@ -164,6 +168,7 @@ def record(args):
         # arrive together and p99 is the time to drain the largest bursts.
         "burst": {"p50": percentile(bursts, 0.50), "max": bursts[-1] if bursts else 0},
         "loadavg": args.loadavg,
+        "steal_percent": steal_percent,
         "commit": args.commit,
     }
     if args.rss_pids:
@@ -210,7 +215,13 @@ def runs_of(rows, kind, server, protocol):
 
 
 def loads(runs):
-    return " ".join(f"{r['loadavg']:.2f}" if r.get("loadavg") is not None else "-" for r in runs)
+    """Per run: the 1-minute load average at its start, and the share of the machine's CPU time the virtual
+    machine's host took (steal) during it, when any."""
+    def one(r):
+        load = f"{r['loadavg']:.2f}" if r.get("loadavg") is not None else "-"
+        steal = r.get("steal_percent")
+        return f"{load} st{steal:.0f}%" if steal is not None and steal >= 0.5 else load
+    return ", ".join(one(r) for r in runs)
 
 
 def commits(rows):
@@ -264,7 +275,8 @@ def throughput(args):
     print()
     print(f"Throughput (commit {commits(rows)}; load: the 1-minute load average at the start of each run)")
     print()
-    print("| protocol | server | req/s (median) | req/s per round | p50 | p99 | max | server CPU/request | load per round |")
+    print("| protocol | server | req/s (median) | req/s per round | p50 | p99 | max | server CPU/request | "
+          "load (steal) per round |")
     print("|---|---|---|---|---|---|---|---|---|")
     for protocol, name, runs, m in table_rows(rows, "throughput"):
         per_round = " ".join(f"{r['rps']:.0f}" for r in runs)
@@ -322,7 +334,7 @@ def latency(args):
     print(f"Latency at a fixed rate{opened} (commit {commits(rows)}; {window})")
     print()
     print("| protocol | server | p50 | p99 | max | p99 per round | burst per round | req/s | server CPU/request | "
-          "load per round |")
+          "load (steal) per round |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for protocol, name, runs, m in table_rows(rows, kind):
         per_round = " ".join(fmt_us(r["latency_us"]["p99"]) for r in runs)
@@ -451,6 +463,8 @@ def main():
                    help="latency percentiles over requests started this many seconds after the first")
     r.add_argument("--steady-until", type=float,
                    help="and started less than this many seconds after the first (default: to the end)")
+    r.add_argument("--cpu-stat-before", required=True, help="the first line of /proc/stat before the run")
+    r.add_argument("--cpu-stat-after", required=True, help="the same after it")
     r.add_argument("--loadavg", type=float, help="the machine's 1-minute load average when the run started")
     r.add_argument("--commit", help="the commit measured")
     for name in ("last", "throughput", "latency", "sizes", "accounts", "api-accounts"):
