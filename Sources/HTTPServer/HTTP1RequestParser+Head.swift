@@ -296,9 +296,9 @@ extension HTTP1RequestParser {
         return (0..<colon, value.startIndex..<value.endIndex, known)
     }
 
-    /// No control character but HTAB, and no DEL: eight bytes at a time, each word with such a byte (or a
-    /// tab) then looked at byte by byte.
-    private static func isFieldValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// RFC 9110 field-value bytes: no control character but HTAB, and no DEL (requests read and responses
+    /// written alike). Eight bytes at a time, each word with such a byte (or a tab) then looked at byte by byte.
+    static func isFieldValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         func isValueByte(_ byte: UInt8) -> Bool { (byte >= 0x20 || byte == UInt8(ascii: "\t")) && byte != 0x7F }
         let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080

@@ -24,8 +24,7 @@ enum ServerResponseRules {
 
     /// The same on UTF-8 bytes, for a writer that holds them already.
     static func isSafeField(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Bool {
-        !name.isEmpty && name.allSatisfy(HTTP1RequestParser.isTokenByte)
-            && value.allSatisfy { ($0 >= 0x20 && $0 != 0x7F) || $0 == UInt8(ascii: "\t") }
+        !name.isEmpty && name.allSatisfy(HTTP1RequestParser.isTokenByte) && HTTP1RequestParser.isFieldValue(value)
     }
 
     /// A plain-text answer for requests refused by the server itself.
